@@ -1,0 +1,103 @@
+//! Code generation from the validated model. Generated code names the runtime by absolute
+//! paths and keeps its helpers inside an anonymous `const _` block.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Path;
+
+use crate::model::{Model, Strategy};
+
+/// `child::fk` → `child` (the table module) and its SQL name.
+fn table_of(path: &Path) -> (Path, String) {
+    let mut table = path.clone();
+    table.segments.pop();
+    table.segments.pop_punct();
+    let name = table.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+    (table, name)
+}
+
+pub fn expand(model: &Model) -> TokenStream {
+    let rt = quote!(::soft_delete_runtime);
+    let diesel = quote!(#rt::__private::diesel);
+    let ident = &model.ident;
+    let table = &model.table;
+    let table_name = &model.table_name;
+    let pk_col = &model.primary_key.column;
+    let pk_field = &model.primary_key.ident;
+    let pk_ty = &model.primary_key.ty;
+    let marker_col = &model.marker.column;
+    let strategy = match model.strategy {
+        Strategy::Timestamp => quote!(#rt::marker::Timestamp),
+        Strategy::TimestampTz => quote!(#rt::marker::TimestampTz),
+        Strategy::Flag => quote!(#rt::marker::Flag),
+    };
+
+    let (deletion_id_meta, cascade_target) = match &model.deletion_id {
+        Some(d) => {
+            let col = &d.column;
+            (
+                quote!(::core::option::Option::Some(<#table::#col as #diesel::Column>::NAME)),
+                quote! {
+                    impl #rt::CascadeTarget for #table::table {
+                        type DeletionId = #table::#col;
+                    }
+                },
+            )
+        }
+        None => (quote!(::core::option::Option::None), quote!()),
+    };
+
+    let cascade = model.cascade.iter().map(|fk| {
+        quote_spanned!(fk.span()=> #rt::CascadeEdge::new::<#fk>())
+    });
+    let protect = model.protect.iter().map(|fk| {
+        let (_, name) = table_of(fk);
+        quote_spanned!(fk.span()=> #rt::ProtectEdge::new::<#fk>(#name))
+    });
+    let hooks_impl = if model.hooks {
+        quote!()
+    } else {
+        quote!(impl #rt::SoftDeleteHooks for #ident {})
+    };
+
+    quote! {
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            static __SOFT_DELETE_META: #rt::TableMeta = #rt::TableMeta {
+                table: #table_name,
+                primary_key: <#table::#pk_col as #diesel::Column>::NAME,
+                marker: <#table::#marker_col as #diesel::Column>::NAME,
+                marker_kind: <#strategy as #rt::marker::MarkerStrategy<#table::#marker_col>>::KIND,
+                deletion_id: #deletion_id_meta,
+                cascade: &[#(#cascade),*],
+                protect: &[#(#protect),*],
+                hooks: #rt::HookFns::of::<#ident>(),
+            };
+
+            impl #rt::SoftDeleteTable for #table::table {
+                type Marker = #table::#marker_col;
+                type Strategy = #strategy;
+                fn meta() -> &'static #rt::TableMeta {
+                    &__SOFT_DELETE_META
+                }
+            }
+
+            #cascade_target
+
+            impl #rt::SoftDelete for #ident {
+                type Table = #table::table;
+                type Key = #pk_ty;
+                fn key(&self) -> &Self::Key {
+                    &self.#pk_field
+                }
+            }
+
+            #hooks_impl
+
+            #rt::__private::inventory::submit! {
+                #rt::__private::Registration(<#table::table as #rt::SoftDeleteTable>::meta)
+            }
+        };
+    }
+}

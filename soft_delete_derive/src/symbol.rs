@@ -1,0 +1,18 @@
+//! Every attribute key, named once.
+
+pub const SOFT_DELETE: &str = "soft_delete";
+pub const DIESEL: &str = "diesel";
+
+pub const DELETED_AT: &str = "deleted_at";
+pub const DELETED: &str = "deleted";
+pub const DELETION_ID: &str = "deletion_id";
+pub const CASCADE: &str = "cascade";
+pub const PROTECT: &str = "protect";
+pub const HOOKS: &str = "hooks";
+
+/// The keys `#[soft_delete(...)]` accepts, for "unknown key" messages.
+pub const KEYS: &[&str] = &[DELETED_AT, DELETED, DELETION_ID, CASCADE, PROTECT, HOOKS];
+
+pub const TABLE_NAME: &str = "table_name";
+pub const PRIMARY_KEY: &str = "primary_key";
+pub const COLUMN_NAME: &str = "column_name";

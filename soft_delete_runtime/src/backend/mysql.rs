@@ -1,0 +1,34 @@
+use diesel::mysql::Mysql;
+
+use super::{Dialect, SoftDeleteBackend};
+use crate::sql::Instant;
+use crate::MarkerKind;
+
+impl SoftDeleteBackend for Mysql {
+    const DIALECT: Dialect = Dialect::Mysql;
+
+    super::common_backend_ops!(Mysql);
+
+    /// MySQL has no time-zone-aware column type: both kinds are stored as UTC `DATETIME(6)`.
+    fn push_time<'b>(
+        out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,
+        _kind: MarkerKind,
+        at: &'b Instant,
+    ) -> diesel::QueryResult<()> {
+        out.push_bind_param::<diesel::sql_types::Datetime, _>(&at.naive)
+    }
+
+    /// No `RETURNING` on MySQL: the id comes from `LAST_INSERT_ID()` on the same connection.
+    fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
+        conn: &mut C,
+        new: &crate::changeset::NewChangeset<'_>,
+    ) -> diesel::QueryResult<i64> {
+        use diesel::prelude::*;
+        use crate::schema::soft_delete_changesets as t;
+        diesel::insert_into(t::table).values(new).execute(conn)?;
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "CAST(LAST_INSERT_ID() AS SIGNED)",
+        ))
+        .get_result(conn)
+    }
+}

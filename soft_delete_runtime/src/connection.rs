@@ -1,0 +1,25 @@
+//! The connections the operations accept.
+
+use diesel::connection::LoadConnection;
+use diesel::Connection;
+
+use crate::backend::SoftDeleteBackend;
+
+/// A Diesel connection to a supported backend: `SqliteConnection`, `PgConnection`,
+/// `MysqlConnection`, or a pooled connection wrapping one of them.
+///
+/// Implemented for every such connection; you never implement it.
+pub trait SoftDeleteConnection:
+    Connection<Backend: SoftDeleteBackend> + LoadConnection + 'static
+{
+}
+
+impl<C> SoftDeleteConnection for C
+where
+    C: Connection + LoadConnection + 'static,
+    C::Backend: SoftDeleteBackend,
+{
+}
+
+/// The backend of connection `C`.
+pub type BackendOf<C> = <C as Connection>::Backend;

@@ -1,0 +1,132 @@
+//! SQL pieces shared by the engine's statements.
+
+use diesel::query_builder::QueryFragment;
+
+use crate::backend::{Dialect, SoftDeleteBackend};
+use crate::sql::{Instant, Stmt};
+use crate::{MarkerKind, TableMeta};
+
+/// Which rows of a table a sub-select picks.
+pub(crate) enum Sel<'a, DB> {
+    /// `deletion_id = id`
+    Mark(&'static str, i64),
+    /// The caller's predicate (a key or a user filter), live rows only.
+    LiveFilter(&'a dyn QueryFragment<DB>),
+    /// The caller's predicate, live or hidden rows.
+    Filter(&'a dyn QueryFragment<DB>),
+    /// Rows hidden before the cutoff.
+    HiddenBefore(Instant),
+}
+
+/// `<marker> IS NULL` / `<marker> = false`, on column reference `table.marker` or bare `marker`.
+pub(crate) fn live<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option<&'a str>, m: &'static TableMeta) {
+    column(s, qual, m.marker);
+    match m.marker_kind {
+        MarkerKind::Flag => s.sql(" = ").bool(false),
+        _ => s.sql(" IS NULL"),
+    };
+}
+
+/// `<marker> IS NOT NULL` / `<marker> = true`.
+pub(crate) fn hidden<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option<&'a str>, m: &'static TableMeta) {
+    column(s, qual, m.marker);
+    match m.marker_kind {
+        MarkerKind::Flag => s.sql(" = ").bool(true),
+        _ => s.sql(" IS NOT NULL"),
+    };
+}
+
+pub(crate) fn column<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option<&'a str>, col: &'a str) {
+    match qual {
+        Some(t) => s.col(t, col),
+        None => s.ident(col),
+    };
+}
+
+/// `SET <marker> = <hidden value>[, deletion_id = id]`
+pub(crate) fn set_hidden<DB: SoftDeleteBackend>(s: &mut Stmt<'_, DB>, m: &'static TableMeta, at: Instant, id: i64) {
+    s.sql(" SET ").ident(m.marker).sql(" = ");
+    match m.marker_kind {
+        MarkerKind::Flag => s.bool(true),
+        kind => s.time(kind, at),
+    };
+    if let Some(did) = m.deletion_id {
+        s.sql(", ").ident(did).sql(" = ").i64(id);
+    }
+}
+
+/// `SET <marker> = <live value>[, deletion_id = NULL]`
+pub(crate) fn set_live<DB: SoftDeleteBackend>(s: &mut Stmt<'_, DB>, m: &'static TableMeta) {
+    s.sql(" SET ").ident(m.marker);
+    match m.marker_kind {
+        MarkerKind::Flag => s.sql(" = ").bool(false),
+        _ => s.sql(" = NULL"),
+    };
+    if let Some(did) = m.deletion_id {
+        s.sql(", ").ident(did).sql(" = NULL");
+    }
+}
+
+/// `(SELECT pk FROM parent WHERE <sel>)`, as the right-hand side of `fk IN`.
+///
+/// MySQL refuses a sub-select on the table being updated or deleted from (error 1093) and
+/// `LIMIT` inside `IN (...)`; there the keys go through a derived table, which it materialises.
+pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    parent: &'static TableMeta,
+    sel: Sel<'a, DB>,
+    limit: Option<i64>,
+    target: &str,
+) {
+    let wrap = DB::DIALECT == Dialect::Mysql && (parent.table == target || limit.is_some());
+    s.sql("(SELECT ");
+    if wrap {
+        s.col("sd_keys", parent.primary_key).sql(" FROM (SELECT ");
+    }
+    s.ident(parent.primary_key).sql(" FROM ").ident(parent.table).sql(" WHERE ");
+    match sel {
+        Sel::Mark(did, id) => {
+            s.ident(did).sql(" = ").i64(id);
+        }
+        Sel::LiveFilter(f) => {
+            s.sql("(").fragment(f).sql(") AND ");
+            live(s, None, parent);
+        }
+        Sel::Filter(f) => {
+            s.sql("(").fragment(f).sql(")");
+        }
+        Sel::HiddenBefore(cutoff) => {
+            hidden(s, None, parent);
+            s.sql(" AND ").ident(parent.marker).sql(" < ").time(parent.marker_kind, cutoff);
+        }
+    }
+    if let Some(n) = limit {
+        s.sql(" ORDER BY ").ident(parent.primary_key).sql(" LIMIT ").i64(n);
+    }
+    if wrap {
+        s.sql(") AS ").ident("sd_keys");
+    }
+    s.sql(")");
+}
+
+/// `SELECT COUNT(*) FROM table WHERE ` — the caller appends the condition.
+pub(crate) fn count_from<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> {
+    let mut s = Stmt::new();
+    s.sql("SELECT COUNT(*) FROM ").ident(table).sql(" WHERE ");
+    s
+}
+
+/// `UPDATE table` — the caller appends `SET ...`.
+pub(crate) fn update<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> {
+    let mut s = Stmt::new();
+    s.sql("UPDATE ").ident(table);
+    s
+}
+
+/// Runs a `SELECT COUNT(*)`-style statement and returns its single value.
+pub(crate) fn scalar<C: crate::SoftDeleteConnection>(
+    conn: &mut C,
+    s: &Stmt<'_, C::Backend>,
+) -> diesel::QueryResult<i64> {
+    Ok(s.load_i64(conn)?.first().copied().unwrap_or(0))
+}

@@ -1,0 +1,192 @@
+//! Exact restore of one changeset.
+
+
+use super::clauses;
+use super::graph::components_from;
+use super::{run_hook, Audit, TableCounts};
+use crate::backend::{Dialect, SoftDeleteBackend};
+use crate::connection::SoftDeleteConnection;
+use crate::options::normalize;
+use crate::registry::{graph, Incoming};
+use crate::sql::Stmt;
+use crate::{Changeset, RestoreOptions, RestoreReport, SoftDeleteError, TableMeta};
+
+pub(crate) fn restore<C: SoftDeleteConnection>(
+    conn: &mut C,
+    id: i64,
+    options: &RestoreOptions,
+) -> Result<RestoreReport, SoftDeleteError> {
+    let audit = Audit {
+        actor: options.actor.as_deref(),
+        reason: None,
+        at: normalize(options.at),
+    };
+    conn.transaction(|conn| run(conn, id, &audit))
+}
+
+fn run<C: SoftDeleteConnection>(
+    conn: &mut C,
+    id: i64,
+    audit: &Audit<'_>,
+) -> Result<RestoreReport, SoftDeleteError> {
+    let mut changeset = Changeset::find(conn, id)?;
+    if changeset.restored_at.is_some() {
+        return Err(SoftDeleteError::AlreadyRestored { id });
+    }
+    let root = graph()
+        .table(&changeset.root_table)
+        .ok_or_else(|| SoftDeleteError::UnknownTable {
+            table: changeset.root_table.clone(),
+        })?;
+    if root.deletion_id.is_none() {
+        return Err(SoftDeleteError::InvalidInput {
+            message: format!(
+                "table `{}` has no `deletion_id` column, so its rows do not record their changeset: restore the row itself with `row.restore(conn)`",
+                root.table
+            ),
+        });
+    }
+
+    let mut restored = TableCounts::default();
+    for component in components_from(root) {
+        for m in &component.tables {
+            run_hook(conn, m.hooks.before_restore, m.table, Some(id), audit, None)?;
+        }
+        // A row whose other cascade parent is still hidden (by another changeset) stays hidden
+        // and moves to that parent's changeset, so it comes back with it.
+        loop {
+            let mut moved = 0;
+            for m in &component.tables {
+                for edge in graph().incoming(m.table) {
+                    moved += retag(conn, m, edge, id)?;
+                }
+            }
+            if !component.cyclic || moved == 0 {
+                break;
+            }
+        }
+        for m in &component.tables {
+            let Some(did) = m.deletion_id else { continue };
+            let mut s = clauses::update::<C::Backend>(m.table);
+            clauses::set_live(&mut s, m);
+            s.sql(" WHERE ").ident(did).sql(" = ").i64(id);
+            let n = s
+                .execute(conn)
+                .map_err(|e| SoftDeleteError::from_write(m.table, e))?;
+            if n > 0 {
+                restored.add(m.table, n as u64);
+            }
+        }
+    }
+    for (table, rows) in restored.iter().collect::<Vec<_>>() {
+        if let Some(m) = graph().table(table) {
+            run_hook(conn, m.hooks.after_restore, table, Some(id), audit, Some(rows))?;
+        }
+    }
+
+    let mut s = clauses::update::<C::Backend>(crate::CHANGESET_TABLE);
+    s.sql(" SET ").ident("restored_at").sql(" = ");
+    s.time(crate::MarkerKind::Timestamp, crate::sql::Instant::new(audit.at));
+    s.sql(", ").ident("restored_by").sql(" = ").text(audit.actor);
+    s.sql(" WHERE ").ident("id").sql(" = ").i64(id);
+    s.execute(conn)?;
+    changeset.restored_at = Some(audit.at);
+    changeset.restored_by = audit.actor.map(str::to_owned);
+    Ok(RestoreReport {
+        changeset: Some(changeset),
+        restored,
+    })
+}
+
+/// Moves the rows of `child` hidden by changeset `id` whose parent through `edge` is hidden by
+/// another changeset into that changeset.
+fn retag<C: SoftDeleteConnection>(
+    conn: &mut C,
+    child: &'static TableMeta,
+    edge: &Incoming,
+    id: i64,
+) -> Result<usize, SoftDeleteError> {
+    let (Some(cdid), Some(pdid)) = (child.deletion_id, edge.parent.deletion_id) else {
+        return Ok(0);
+    };
+    let parent = edge.parent;
+    let p = "sd_parent";
+    let mut s: Stmt<'_, C::Backend> = Stmt::new();
+    s.sql("UPDATE ").ident(child.table);
+    if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Mysql {
+        s.sql(" INNER JOIN ").ident(parent.table).sql(" AS ").ident(p);
+        s.sql(" ON ").col(p, parent.primary_key).sql(" = ").col(child.table, edge.fk);
+        s.sql(" SET ").col(child.table, cdid).sql(" = ").col(p, pdid);
+    } else {
+        s.sql(" SET ").ident(cdid).sql(" = ").col(p, pdid);
+        s.sql(" FROM ").ident(parent.table).sql(" AS ").ident(p);
+        s.sql(" WHERE ").col(p, parent.primary_key).sql(" = ").col(child.table, edge.fk);
+    }
+    s.sql(if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Mysql { " WHERE " } else { " AND " });
+    s.col(child.table, cdid).sql(" = ").i64(id);
+    s.sql(" AND ").col(p, pdid).sql(" IS NOT NULL AND ").col(p, pdid).sql(" <> ").i64(id);
+    s.sql(" AND ");
+    clauses::hidden(&mut s, Some(p), parent);
+    Ok(s.execute(conn)?)
+}
+
+/// `row.restore()`: restores the changeset that hid the row, or the row alone when it records none.
+pub(crate) fn restore_row<C: SoftDeleteConnection>(
+    conn: &mut C,
+    meta: &'static TableMeta,
+    key: &dyn diesel::query_builder::QueryFragment<C::Backend>,
+    options: &RestoreOptions,
+) -> Result<RestoreReport, SoftDeleteError> {
+    // -1: live; 0: hidden without a changeset; otherwise the changeset id.
+    let mut s: Stmt<'_, C::Backend> = Stmt::new();
+    s.sql("SELECT CASE WHEN ");
+    clauses::live(&mut s, None, meta);
+    s.sql(" THEN -1 ELSE ");
+    match meta.deletion_id {
+        Some(did) => s.sql("COALESCE(").ident(did).sql(", 0)"),
+        None => s.sql("0"),
+    };
+    s.sql(" END FROM ").ident(meta.table).sql(" WHERE ").fragment(key);
+    let state = s.load_i64(conn)?;
+    match state.first().copied() {
+        None => Err(SoftDeleteError::NotFound { table: meta.table }),
+        Some(-1) => Err(SoftDeleteError::NotDeleted { table: meta.table }),
+        Some(0) => {
+            let audit = Audit {
+                actor: options.actor.as_deref(),
+                reason: None,
+                at: normalize(options.at),
+            };
+            conn.transaction(|conn| restore_single(conn, meta, key, &audit))
+        }
+        Some(id) => restore(conn, id, options),
+    }
+}
+
+/// Restores one row that records no changeset.
+fn restore_single<C: SoftDeleteConnection>(
+    conn: &mut C,
+    meta: &'static TableMeta,
+    key: &dyn diesel::query_builder::QueryFragment<C::Backend>,
+    audit: &Audit<'_>,
+) -> Result<RestoreReport, SoftDeleteError> {
+    run_hook(conn, meta.hooks.before_restore, meta.table, None, audit, None)?;
+    let mut s = clauses::update::<C::Backend>(meta.table);
+    clauses::set_live(&mut s, meta);
+    s.sql(" WHERE (").fragment(key).sql(") AND ");
+    clauses::hidden(&mut s, None, meta);
+    let n = s
+        .execute(conn)
+        .map_err(|e| SoftDeleteError::from_write(meta.table, e))?;
+    if n == 0 {
+        // Another connection restored or removed it since we looked.
+        return Err(SoftDeleteError::NotDeleted { table: meta.table });
+    }
+    run_hook(conn, meta.hooks.after_restore, meta.table, None, audit, Some(n as u64))?;
+    let mut restored = TableCounts::default();
+    restored.add(meta.table, n as u64);
+    Ok(RestoreReport {
+        changeset: None,
+        restored,
+    })
+}

@@ -1,0 +1,175 @@
+//! The one error type every fallible operation returns.
+
+use std::fmt;
+
+/// Everything that can go wrong in a soft-delete operation.
+///
+/// Every multi-statement operation runs in one transaction: when it returns an
+/// error, the transaction has been rolled back and every row is as it was.
+/// Each message says what happened and what to do about it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SoftDeleteError {
+    /// No row matched the key or filter (for a bulk operation: no live row matched).
+    NotFound {
+        /// SQL name of the table that was searched.
+        table: &'static str,
+    },
+    /// The row exists but is already hidden; restore it first or leave it.
+    AlreadyDeleted {
+        /// SQL name of the table.
+        table: &'static str,
+    },
+    /// The row is live, so there is nothing to restore.
+    NotDeleted {
+        /// SQL name of the table.
+        table: &'static str,
+    },
+    /// A `protect(child::fk)` edge refused the deletion because live children reference the rows.
+    Protected {
+        /// SQL name of the child table that holds live rows.
+        table: &'static str,
+        /// How many live child rows reference the rows being deleted.
+        live_children: i64,
+    },
+    /// No changeset has this id.
+    ChangesetNotFound {
+        /// The id that was looked up.
+        id: i64,
+    },
+    /// The changeset was restored already; each changeset is restored at most once.
+    AlreadyRestored {
+        /// The changeset id.
+        id: i64,
+    },
+    /// The operation would break a unique index (typically: restoring a row whose key a new
+    /// live row took meanwhile). Nothing was changed.
+    Conflict {
+        /// SQL name of the table where the collision happened.
+        table: &'static str,
+        /// The database's description of the violated constraint and key.
+        detail: String,
+    },
+    /// A `SoftDeleteHooks` method refused the operation; it was rolled back.
+    Aborted {
+        /// SQL name of the table whose hook refused.
+        table: &'static str,
+        /// The reason the hook gave.
+        message: String,
+    },
+    /// A changeset names a root table that no `#[derive(SoftDeletable)]` model in this program maps.
+    UnknownTable {
+        /// The table name stored in the changeset.
+        table: String,
+    },
+    /// An argument cannot be used as given (for example a purge cutoff in the future).
+    InvalidInput {
+        /// What is wrong and what to pass instead.
+        message: String,
+    },
+    /// The database reported an error that none of the variants above describes.
+    Database(diesel::result::Error),
+}
+
+impl SoftDeleteError {
+    /// Builds the error a hook returns to veto an operation.
+    pub fn aborted(table: &'static str, message: impl Into<String>) -> Self {
+        SoftDeleteError::Aborted {
+            table,
+            message: message.into(),
+        }
+    }
+
+    /// True for transient failures that the same call can succeed on when retried
+    /// (serialization failures and deadlocks under concurrent writers).
+    pub fn is_retryable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            SoftDeleteError::Database(Error::DatabaseError(
+                DatabaseErrorKind::SerializationFailure,
+                _
+            ))
+        )
+    }
+}
+
+impl fmt::Display for SoftDeleteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SoftDeleteError::NotFound { table } => write!(
+                f,
+                "no matching row in `{table}`: check the key or filter (hidden rows are only found through `with_deleted()`)"
+            ),
+            SoftDeleteError::AlreadyDeleted { table } => write!(
+                f,
+                "the row in `{table}` is already soft-deleted: restore it first, or use `hard_delete` to remove it for good"
+            ),
+            SoftDeleteError::NotDeleted { table } => write!(
+                f,
+                "the row in `{table}` is live, so there is nothing to restore"
+            ),
+            SoftDeleteError::Protected { table, live_children } => write!(
+                f,
+                "refused: {live_children} live row(s) in `{table}` reference the rows being deleted (a `protect` edge); delete or detach them first"
+            ),
+            SoftDeleteError::ChangesetNotFound { id } => write!(
+                f,
+                "no changeset with id {id}: list existing ones with `Changeset::list`"
+            ),
+            SoftDeleteError::AlreadyRestored { id } => write!(
+                f,
+                "changeset {id} was already restored; a changeset is restored at most once"
+            ),
+            SoftDeleteError::Conflict { table, detail } => write!(
+                f,
+                "conflict in `{table}`: {detail}; nothing was changed — remove or rename the live row that holds the key, then retry"
+            ),
+            SoftDeleteError::Aborted { table, message } => write!(
+                f,
+                "a hook on `{table}` aborted the operation: {message}; nothing was changed"
+            ),
+            SoftDeleteError::UnknownTable { table } => write!(
+                f,
+                "table `{table}` has no `#[derive(SoftDeletable)]` model in this program: link the crate that defines it"
+            ),
+            SoftDeleteError::InvalidInput { message } => write!(f, "invalid input: {message}"),
+            SoftDeleteError::Database(e) => write!(f, "database error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SoftDeleteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SoftDeleteError::Database(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for SoftDeleteError {
+    fn from(e: diesel::result::Error) -> Self {
+        SoftDeleteError::Database(e)
+    }
+}
+
+impl SoftDeleteError {
+    /// Maps a database error raised while writing `table` to the matching variant.
+    pub(crate) fn from_write(table: &'static str, e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                let mut detail = info.message().to_owned();
+                if let Some(c) = info.constraint_name() {
+                    detail = format!("unique constraint `{c}` violated ({detail})");
+                }
+                if let Some(d) = info.details() {
+                    detail = format!("{detail}: {d}");
+                }
+                SoftDeleteError::Conflict { table, detail }
+            }
+            other => SoftDeleteError::Database(other),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Hooks a model can run inside the transaction of each operation.
+
+use std::any::Any;
+
+use chrono::NaiveDateTime;
+
+use crate::SoftDeleteError;
+
+/// What an operation tells a hook.
+///
+/// Hooks run once per table and operation (not once per row: the engine never loads rows).
+/// The rows concerned are those whose `deletion_id` equals [`HookContext::changeset_id`].
+pub struct HookContext<'a> {
+    /// SQL name of the table the hook belongs to.
+    pub table: &'static str,
+    /// The changeset being created or restored (`None` when a row without `deletion_id` is restored).
+    pub changeset_id: Option<i64>,
+    /// Who asked for the operation, when known.
+    pub actor: Option<&'a str>,
+    /// Why, when given.
+    pub reason: Option<&'a str>,
+    /// The operation's timestamp (UTC).
+    pub at: NaiveDateTime,
+    /// In `after_*` hooks: how many rows of this table the operation changed.
+    pub rows: Option<u64>,
+    pub(crate) conn: &'a mut dyn Any,
+}
+
+impl HookContext<'_> {
+    /// The connection the operation runs on, inside its transaction.
+    ///
+    /// Ask for the connection type you passed to the operation
+    /// (`ctx.connection::<SqliteConnection>()`); any other type gives `None`.
+    pub fn connection<C: 'static>(&mut self) -> Option<&mut C> {
+        self.conn.downcast_mut::<C>()
+    }
+
+    /// Builds the error that vetoes the operation, naming this hook's table.
+    pub fn abort(&self, message: impl Into<String>) -> SoftDeleteError {
+        SoftDeleteError::aborted(self.table, message)
+    }
+}
+
+/// Callbacks around soft delete and restore, run inside the operation's transaction.
+///
+/// Returning `Err` aborts the whole operation and rolls it back. Every method defaults to a
+/// no-op; `#[derive(SoftDeletable)]` emits an empty impl unless the model says
+/// `#[soft_delete(hooks)]`, in which case you write the impl:
+///
+/// ```
+/// # use soft_delete_runtime::{HookContext, SoftDeleteError, SoftDeleteHooks};
+/// struct Invoice;
+/// impl SoftDeleteHooks for Invoice {
+///     fn before_soft_delete(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+///         if ctx.actor.is_none() {
+///             return Err(ctx.abort("invoices may only be deleted by a named actor"));
+///         }
+///         Ok(())
+///     }
+/// }
+/// ```
+pub trait SoftDeleteHooks {
+    /// Before the operation hides rows of this table.
+    fn before_soft_delete(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        Ok(())
+    }
+    /// After the operation has hidden rows of this table (and cascaded).
+    fn after_soft_delete(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        Ok(())
+    }
+    /// Before a restore brings rows of this table back.
+    fn before_restore(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        Ok(())
+    }
+    /// After a restore brought rows of this table back.
+    fn after_restore(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        Ok(())
+    }
+}
+
+/// A hook, as a function pointer the engine can store in [`crate::TableMeta`].
+pub type HookFn = fn(&mut HookContext<'_>) -> Result<(), SoftDeleteError>;
+
+/// The four hooks of one model, as function pointers.
+#[derive(Debug, Clone, Copy)]
+pub struct HookFns {
+    /// [`SoftDeleteHooks::before_soft_delete`]
+    pub before_soft_delete: HookFn,
+    /// [`SoftDeleteHooks::after_soft_delete`]
+    pub after_soft_delete: HookFn,
+    /// [`SoftDeleteHooks::before_restore`]
+    pub before_restore: HookFn,
+    /// [`SoftDeleteHooks::after_restore`]
+    pub after_restore: HookFn,
+}
+
+impl HookFns {
+    /// The hooks of model `M`.
+    pub const fn of<M: SoftDeleteHooks>() -> Self {
+        HookFns {
+            before_soft_delete: M::before_soft_delete,
+            after_soft_delete: M::after_soft_delete,
+            before_restore: M::before_restore,
+            after_restore: M::after_restore,
+        }
+    }
+}

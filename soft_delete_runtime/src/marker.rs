@@ -1,0 +1,77 @@
+//! Marker strategies: how a table tells hidden rows from live ones, as Diesel expressions.
+
+use diesel::expression::Expression;
+use diesel::sql_types::Bool;
+use diesel::ExpressionMethods;
+
+use crate::MarkerKind;
+
+/// A marker strategy: the SQL condition for live and hidden rows, given the marker column.
+///
+/// The runtime ships three: [`Timestamp`], [`TimestampTz`] and [`Flag`]. The derive picks one
+/// from the Rust type of the marker field.
+pub trait MarkerStrategy<Col> {
+    /// How the engine binds the marker value for this strategy.
+    const KIND: MarkerKind;
+    /// The condition for live rows (`deleted_at IS NULL`, `deleted = false`).
+    type Live;
+    /// The condition for hidden rows (`deleted_at IS NOT NULL`, `deleted = true`).
+    type Deleted;
+    /// The live condition on `col`.
+    fn live(col: Col) -> Self::Live;
+    /// The hidden condition on `col`.
+    fn deleted(col: Col) -> Self::Deleted;
+}
+
+/// `deleted_at: Option<NaiveDateTime>`, a `Nullable<Timestamp>` column: live while `NULL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timestamp;
+
+/// `deleted_at: Option<DateTime<Utc>>`, a `Nullable<Timestamptz>` column: live while `NULL`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimestampTz;
+
+/// `deleted: bool`, a `Bool` column: live while `false`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flag;
+
+impl<Col: Expression + ExpressionMethods> MarkerStrategy<Col> for Timestamp {
+    const KIND: MarkerKind = MarkerKind::Timestamp;
+    type Live = diesel::dsl::IsNull<Col>;
+    type Deleted = diesel::dsl::IsNotNull<Col>;
+    fn live(col: Col) -> Self::Live {
+        col.is_null()
+    }
+    fn deleted(col: Col) -> Self::Deleted {
+        col.is_not_null()
+    }
+}
+
+impl<Col: Expression + ExpressionMethods> MarkerStrategy<Col> for TimestampTz {
+    const KIND: MarkerKind = MarkerKind::TimestampTz;
+    type Live = diesel::dsl::IsNull<Col>;
+    type Deleted = diesel::dsl::IsNotNull<Col>;
+    fn live(col: Col) -> Self::Live {
+        col.is_null()
+    }
+    fn deleted(col: Col) -> Self::Deleted {
+        col.is_not_null()
+    }
+}
+
+impl<Col: Expression<SqlType = Bool>> MarkerStrategy<Col> for Flag {
+    const KIND: MarkerKind = MarkerKind::Flag;
+    type Live = diesel::dsl::Eq<Col, bool>;
+    type Deleted = diesel::dsl::Eq<Col, bool>;
+    fn live(col: Col) -> Self::Live {
+        col.eq(false)
+    }
+    fn deleted(col: Col) -> Self::Deleted {
+        col.eq(true)
+    }
+}
+
+/// Strategies whose marker records *when* a row was hidden (needed by `purge`).
+pub trait TimestampedStrategy {}
+impl TimestampedStrategy for Timestamp {}
+impl TimestampedStrategy for TimestampTz {}

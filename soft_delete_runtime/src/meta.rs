@@ -1,0 +1,81 @@
+//! The facts the derive publishes about each soft-deletable table, as plain data.
+//!
+//! The cascade engine reads the table graph from here at run time; it never needs the
+//! Rust types of the tables it walks.
+
+use crate::hooks::HookFns;
+
+/// How a table marks hidden rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// `deleted_at: Option<NaiveDateTime>` — `Nullable<Timestamp>` column.
+    Timestamp,
+    /// `deleted_at: Option<DateTime<Utc>>` — `Nullable<Timestamptz>` (PostgreSQL) or
+    /// `Nullable<TimestamptzSqlite>` column.
+    TimestampTz,
+    /// `deleted: bool` — flag strategy.
+    Flag,
+}
+
+/// Static description of one soft-deletable table, emitted by `#[derive(SoftDeletable)]`.
+#[derive(Debug)]
+pub struct TableMeta {
+    /// SQL name of the table.
+    pub table: &'static str,
+    /// SQL name of the primary-key column.
+    pub primary_key: &'static str,
+    /// SQL name of the marker column.
+    pub marker: &'static str,
+    /// How the marker column marks hidden rows.
+    pub marker_kind: MarkerKind,
+    /// SQL name of the `deletion_id` column, when the model has one.
+    pub deletion_id: Option<&'static str>,
+    /// Outgoing `cascade(child::fk)` edges.
+    pub cascade: &'static [CascadeEdge],
+    /// Outgoing `protect(child::fk)` edges.
+    pub protect: &'static [ProtectEdge],
+    /// The model's hooks.
+    pub hooks: HookFns,
+}
+
+/// A `cascade(child::fk)` edge: hiding a parent row hides the child rows whose `fk` names it.
+#[derive(Debug, Clone, Copy)]
+pub struct CascadeEdge {
+    /// The child table's facts.
+    pub child: fn() -> &'static TableMeta,
+    /// SQL name of the foreign-key column in the child table.
+    pub fk: &'static str,
+}
+
+/// A `protect(child::fk)` edge: deleting a parent is refused while live child rows name it.
+#[derive(Debug, Clone, Copy)]
+pub struct ProtectEdge {
+    /// SQL name of the child table.
+    pub table: &'static str,
+    /// SQL name of the foreign-key column in the child table.
+    pub fk: &'static str,
+}
+
+impl CascadeEdge {
+    /// The edge for foreign-key column `Fk`; compiles only when `Fk`'s table can be a cascade target.
+    pub const fn new<Fk>() -> Self
+    where
+        Fk: diesel::Column,
+        Fk::Table: crate::CascadeTarget,
+    {
+        CascadeEdge {
+            child: <Fk::Table as crate::SoftDeleteTable>::meta,
+            fk: Fk::NAME,
+        }
+    }
+}
+
+impl ProtectEdge {
+    /// The edge for foreign-key column `Fk` of table `table`.
+    pub const fn new<Fk: diesel::Column>(table: &'static str) -> Self {
+        ProtectEdge {
+            table,
+            fk: Fk::NAME,
+        }
+    }
+}

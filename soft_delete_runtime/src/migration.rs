@@ -1,0 +1,135 @@
+//! Migration SQL the runtime ships: its changeset table, and live-only unique indexes.
+
+use crate::backend::{Dialect, SoftDeleteBackend};
+use crate::connection::SoftDeleteConnection;
+use crate::{MarkerKind, SoftDeleteError, SoftDeleteTable};
+
+/// The `CREATE TABLE` for `soft_delete_changesets` on `dialect` (idempotent).
+///
+/// Put it in your migrations, or call [`install`] at start-up.
+pub fn changeset_table_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => {
+            "CREATE TABLE IF NOT EXISTS soft_delete_changesets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TIMESTAMP NOT NULL,
+    actor TEXT,
+    reason TEXT,
+    root_table TEXT NOT NULL,
+    root_key TEXT,
+    rows_affected BIGINT NOT NULL DEFAULT 0,
+    restored_at TIMESTAMP,
+    restored_by TEXT
+);
+CREATE INDEX IF NOT EXISTS soft_delete_changesets_created_at ON soft_delete_changesets (created_at);"
+        }
+        Dialect::Postgres => {
+            "CREATE TABLE IF NOT EXISTS soft_delete_changesets (
+    id BIGSERIAL PRIMARY KEY,
+    created_at TIMESTAMP NOT NULL,
+    actor TEXT,
+    reason TEXT,
+    root_table TEXT NOT NULL,
+    root_key TEXT,
+    rows_affected BIGINT NOT NULL DEFAULT 0,
+    restored_at TIMESTAMP,
+    restored_by TEXT
+);
+CREATE INDEX IF NOT EXISTS soft_delete_changesets_created_at ON soft_delete_changesets (created_at);"
+        }
+        Dialect::Mysql => {
+            "CREATE TABLE IF NOT EXISTS soft_delete_changesets (
+    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    created_at DATETIME(6) NOT NULL,
+    actor TEXT,
+    reason TEXT,
+    root_table VARCHAR(255) NOT NULL,
+    root_key TEXT,
+    rows_affected BIGINT NOT NULL DEFAULT 0,
+    restored_at DATETIME(6),
+    restored_by TEXT,
+    INDEX soft_delete_changesets_created_at (created_at)
+);"
+        }
+    }
+}
+
+/// Creates `soft_delete_changesets` on `conn` if it does not exist.
+pub fn install<C: SoftDeleteConnection>(conn: &mut C) -> Result<(), SoftDeleteError> {
+    conn.batch_execute(changeset_table_sql(
+        <C::Backend as SoftDeleteBackend>::DIALECT,
+    ))?;
+    Ok(())
+}
+
+fn quote(dialect: Dialect, ident: &str) -> String {
+    match dialect {
+        Dialect::Mysql => format!("`{}`", ident.replace('`', "``")),
+        _ => format!("\"{}\"", ident.replace('"', "\"\"")),
+    }
+}
+
+/// SQL for a unique index over the *live* rows of table `T` only, so a hidden row never blocks
+/// a new live row with the same key.
+///
+/// PostgreSQL and SQLite get a partial index (`WHERE deleted_at IS NULL`); MySQL/MariaDB, which
+/// have none, get a stored generated column that is `1` for live rows and `NULL` for hidden ones,
+/// and a unique index over the key columns plus it (`NULL`s never collide).
+///
+/// ```
+/// # use diesel::prelude::*;
+/// # use soft_delete_runtime::prelude::*;
+/// # use soft_delete_runtime::{backend::Dialect, migration::unique_live_index};
+/// # diesel::table! { users (id) { id -> Integer, email -> Text, deleted_at -> Nullable<Timestamp> } }
+/// # #[derive(Queryable, Selectable, SoftDeletable)]
+/// # #[diesel(table_name = users)]
+/// # struct User { id: i32, email: String, deleted_at: Option<chrono::NaiveDateTime> }
+/// assert_eq!(
+///     unique_live_index::<users::table>(Dialect::Postgres, &["email"]),
+///     r#"CREATE UNIQUE INDEX "users_email_live_key" ON "users" ("email") WHERE "deleted_at" IS NULL;"#
+/// );
+/// ```
+pub fn unique_live_index<T: SoftDeleteTable>(dialect: Dialect, columns: &[&str]) -> String {
+    let meta = T::meta();
+    let name = format!("{}_{}_live_key", meta.table, columns.join("_"));
+    let cols: Vec<String> = columns.iter().map(|c| quote(dialect, c)).collect();
+    let marker = quote(dialect, meta.marker);
+    let live = match (meta.marker_kind, dialect) {
+        (MarkerKind::Flag, Dialect::Postgres) => format!("NOT {marker}"),
+        (MarkerKind::Flag, _) => format!("{marker} = 0"),
+        _ => format!("{marker} IS NULL"),
+    };
+    match dialect {
+        Dialect::Postgres | Dialect::Sqlite => format!(
+            "CREATE UNIQUE INDEX {} ON {} ({}) WHERE {live};",
+            quote(dialect, &name),
+            quote(dialect, meta.table),
+            cols.join(", ")
+        ),
+        Dialect::Mysql => {
+            let flag = quote(dialect, &format!("{name}_live"));
+            format!(
+                "ALTER TABLE {table} ADD COLUMN {flag} TINYINT GENERATED ALWAYS AS (CASE WHEN {live} THEN 1 ELSE NULL END) STORED;\n\
+                 CREATE UNIQUE INDEX {idx} ON {table} ({cols}, {flag});",
+                table = quote(dialect, meta.table),
+                idx = quote(dialect, &name),
+                cols = cols.join(", "),
+            )
+        }
+    }
+}
+
+/// SQL for the index every cascade statement uses: on `deletion_id` of table `T`.
+///
+/// Cascades and restores select rows by `deletion_id`; without this index each level scans the
+/// table.
+pub fn deletion_id_index<T: crate::CascadeTarget>(dialect: Dialect) -> String {
+    let meta = T::meta();
+    let did = <T::DeletionId as diesel::Column>::NAME;
+    format!(
+        "CREATE INDEX {} ON {} ({});",
+        quote(dialect, &format!("{}_{did}_idx", meta.table)),
+        quote(dialect, meta.table),
+        quote(dialect, did)
+    )
+}

@@ -1,0 +1,208 @@
+//! `SoftDelete`: what a `#[derive(SoftDeletable)]` model can do.
+
+use std::fmt::Display;
+
+use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::QueryFragment;
+use diesel::query_dsl::methods::FilterDsl;
+use diesel::sql_types::BoolOrNullableBool;
+use diesel::{ExpressionMethods, Table};
+
+use crate::connection::SoftDeleteConnection;
+use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
+use crate::engine::{self, TableCounts};
+use crate::marker::TimestampedStrategy;
+use crate::table::{is_deleted, is_live, IsDeleted, IsLive};
+use crate::{
+    Changeset, DeleteOptions, PurgeOptions, PurgeReport, RestoreOptions, RestoreReport,
+    SoftDeleteError, SoftDeleteTable,
+};
+
+/// A soft-deletable model. Implemented by `#[derive(SoftDeletable)]`.
+///
+/// Reading: [`active`](SoftDelete::active), [`only_deleted`](SoftDelete::only_deleted),
+/// [`with_deleted`](SoftDelete::with_deleted) and [`is_live`](SoftDelete::is_live) build plain
+/// Diesel queries and expressions. Writing: every operation runs in one transaction (a savepoint
+/// when one is open) and either completes or changes nothing.
+pub trait SoftDelete: Sized {
+    /// The model's Diesel table.
+    type Table: SoftDeleteTable;
+    /// The Rust type of the primary key.
+    type Key: Clone + Display;
+
+    /// This row's primary key.
+    fn key(&self) -> &Self::Key;
+
+    /// Live rows: `table.filter(deleted_at.is_null())`.
+    fn active() -> Active<Self::Table>
+    where
+        Self::Table: FilterDsl<IsLive<Self::Table>>,
+    {
+        Self::Table::default().active()
+    }
+
+    /// Hidden rows: `table.filter(deleted_at.is_not_null())`.
+    fn only_deleted() -> OnlyDeleted<Self::Table>
+    where
+        Self::Table: FilterDsl<IsDeleted<Self::Table>>,
+    {
+        Self::Table::default().only_deleted()
+    }
+
+    /// Every row, live or hidden: the table itself.
+    fn with_deleted() -> Self::Table {
+        Self::Table::default()
+    }
+
+    /// The live condition, for filtering joined tables:
+    /// `comments::table.inner_join(posts::table).filter(Post::is_live())`.
+    fn is_live() -> IsLive<Self::Table> {
+        is_live::<Self::Table>()
+    }
+
+    /// The hidden condition.
+    fn is_deleted() -> IsDeleted<Self::Table> {
+        is_deleted::<Self::Table>()
+    }
+
+    /// Hides this row and, through `cascade` edges, everything under it, as one new changeset.
+    fn soft_delete<C>(&self, conn: &mut C) -> Result<Changeset, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        self.soft_delete_with(conn, DeleteOptions::new())
+    }
+
+    /// [`soft_delete`](SoftDelete::soft_delete), recording who, why and when.
+    fn soft_delete_with<C>(
+        &self,
+        conn: &mut C,
+        options: DeleteOptions,
+    ) -> Result<Changeset, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        let root = engine::soft_delete::Root {
+            meta: Self::Table::meta(),
+            filter: &*filter,
+            key: Some(self.key().to_string()),
+        };
+        engine::soft_delete::soft_delete(conn, root, &options)
+    }
+
+    /// Hides every live row matching `predicate` (and their cascades) as one changeset.
+    ///
+    /// `predicate` is any boolean expression over this table: `posts::title.like("spam%")`, or
+    /// `posts::id.eq_any(query.select(posts::id))` for a query. No live row matching is `NotFound`.
+    fn soft_delete_where<C, P>(conn: &mut C, predicate: P) -> Result<Changeset, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P::SqlType: BoolOrNullableBool,
+    {
+        Self::soft_delete_where_with(conn, predicate, DeleteOptions::new())
+    }
+
+    /// [`soft_delete_where`](SoftDelete::soft_delete_where), recording who, why and when.
+    fn soft_delete_where_with<C, P>(
+        conn: &mut C,
+        predicate: P,
+        options: DeleteOptions,
+    ) -> Result<Changeset, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P::SqlType: BoolOrNullableBool,
+    {
+        let root = engine::soft_delete::Root {
+            meta: Self::Table::meta(),
+            filter: &predicate,
+            key: None,
+        };
+        engine::soft_delete::soft_delete(conn, root, &options)
+    }
+
+    /// Restores the whole changeset that hid this row (restoring any member restores the
+    /// structure). A live row is `NotDeleted`, and nothing is written.
+    fn restore<C>(&self, conn: &mut C) -> Result<RestoreReport, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        self.restore_with(conn, RestoreOptions::new())
+    }
+
+    /// [`restore`](SoftDelete::restore), recording who and when.
+    fn restore_with<C>(
+        &self,
+        conn: &mut C,
+        options: RestoreOptions,
+    ) -> Result<RestoreReport, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &options)
+    }
+
+    /// Deletes this row permanently, with its cascade descendants (children first), unless a
+    /// `protect` edge has live children. Returns the rows removed per table.
+    fn hard_delete<C>(&self, conn: &mut C) -> Result<TableCounts, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        engine::remove::hard_delete(conn, Self::Table::meta(), &*filter)
+    }
+
+    /// Permanently deletes the rows hidden before `older_than` (UTC) with their cascade
+    /// descendants, in batches of 1,000 root rows per transaction.
+    fn purge<C>(conn: &mut C, older_than: NaiveDateTime) -> Result<PurgeReport, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,
+    {
+        Self::purge_with(conn, PurgeOptions::new(older_than))
+    }
+
+    /// [`purge`](SoftDelete::purge) with a chosen batch size.
+    fn purge_with<C>(conn: &mut C, options: PurgeOptions) -> Result<PurgeReport, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,
+    {
+        engine::remove::purge(conn, Self::Table::meta(), &options)
+    }
+}
+
+/// The `primary_key = self.key()` predicate of a model, for backend `DB`.
+///
+/// Implemented for every [`SoftDelete`] model whose key type Diesel can bind on `DB`.
+pub trait KeyFilter<DB: Backend>: SoftDelete {
+    /// `primary_key = self.key()`.
+    fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_>;
+}
+
+type PrimaryKeyOf<M> = <<M as SoftDelete>::Table as Table>::PrimaryKey;
+
+impl<M, DB> KeyFilter<DB> for M
+where
+    M: SoftDelete,
+    DB: Backend,
+    PrimaryKeyOf<M>: Expression,
+    <PrimaryKeyOf<M> as Expression>::SqlType: diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
+    M::Key: diesel::expression::AsExpression<<PrimaryKeyOf<M> as Expression>::SqlType>,
+    diesel::dsl::Eq<PrimaryKeyOf<M>, M::Key>: QueryFragment<DB> + 'static,
+{
+    fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_> {
+        let pk = M::Table::default().primary_key();
+        Box::new(pk.eq(self.key().clone()))
+    }
+}

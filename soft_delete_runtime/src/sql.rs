@@ -1,0 +1,162 @@
+//! The engine's statements: a small list of SQL pieces walked through Diesel's `AstPass`,
+//! so identifiers are quoted by the backend and every value is a typed bind parameter.
+//!
+//! The cascade engine walks a table graph that is only known at run time (from
+//! [`crate::TableMeta`]), so its statements cannot be typed Diesel DSL values; building them as a
+//! custom `QueryFragment` is Diesel's own way to extend the query builder.
+//!
+//! Not public API: public only because [`crate::backend::SoftDeleteBackend`] names these types.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::{QueryResult, RunQueryDsl};
+
+use crate::backend::SoftDeleteBackend;
+use crate::MarkerKind;
+
+/// A point in time in both forms the backends bind.
+#[derive(Debug, Clone, Copy)]
+pub struct Instant {
+    pub(crate) naive: NaiveDateTime,
+    pub(crate) utc: DateTime<Utc>,
+}
+
+impl Instant {
+    pub(crate) fn new(naive: NaiveDateTime) -> Self {
+        Instant {
+            naive,
+            utc: naive.and_utc(),
+        }
+    }
+}
+
+pub(crate) enum Part<'a, DB> {
+    Sql(&'static str),
+    Ident(&'a str),
+    /// `"table"."column"`
+    Col(&'a str, &'a str),
+    I64(i64),
+    Bool(bool),
+    Text(Option<&'a str>),
+    Time(MarkerKind, Instant),
+    Fragment(&'a dyn QueryFragment<DB>),
+}
+
+/// One SQL statement under construction.
+pub struct Stmt<'a, DB> {
+    parts: Vec<Part<'a, DB>>,
+}
+
+impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
+    pub(crate) fn new() -> Self {
+        Stmt { parts: Vec::new() }
+    }
+    pub(crate) fn sql(&mut self, s: &'static str) -> &mut Self {
+        self.parts.push(Part::Sql(s));
+        self
+    }
+    pub(crate) fn ident(&mut self, s: &'a str) -> &mut Self {
+        self.parts.push(Part::Ident(s));
+        self
+    }
+    pub(crate) fn col(&mut self, table: &'a str, column: &'a str) -> &mut Self {
+        self.parts.push(Part::Col(table, column));
+        self
+    }
+    pub(crate) fn i64(&mut self, v: i64) -> &mut Self {
+        self.parts.push(Part::I64(v));
+        self
+    }
+    pub(crate) fn bool(&mut self, v: bool) -> &mut Self {
+        self.parts.push(Part::Bool(v));
+        self
+    }
+    pub(crate) fn text(&mut self, v: Option<&'a str>) -> &mut Self {
+        self.parts.push(Part::Text(v));
+        self
+    }
+    pub(crate) fn time(&mut self, kind: MarkerKind, at: Instant) -> &mut Self {
+        self.parts.push(Part::Time(kind, at));
+        self
+    }
+    pub(crate) fn fragment(&mut self, f: &'a dyn QueryFragment<DB>) -> &mut Self {
+        self.parts.push(Part::Fragment(f));
+        self
+    }
+
+    /// Runs the statement, returning the number of rows it changed.
+    pub(crate) fn execute<C>(&self, conn: &mut C) -> QueryResult<usize>
+    where
+        C: diesel::Connection<Backend = DB>,
+    {
+        conn.execute_returning_count(self)
+    }
+
+    /// Runs a query whose single column is a `BigInt`.
+    pub(crate) fn load_i64<C>(&self, conn: &mut C) -> QueryResult<Vec<i64>>
+    where
+        C: diesel::connection::LoadConnection<Backend = DB>,
+    {
+        DB::load_i64(conn, Typed(self, std::marker::PhantomData))
+    }
+
+    /// Runs a query whose single column is `Text`.
+    pub(crate) fn load_text<C>(&self, conn: &mut C) -> QueryResult<Vec<String>>
+    where
+        C: diesel::connection::LoadConnection<Backend = DB>,
+    {
+        DB::load_text(conn, Typed(self, std::marker::PhantomData))
+    }
+}
+
+impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        for part in &self.parts {
+            match part {
+                Part::Sql(s) => out.push_sql(s),
+                Part::Ident(s) => out.push_identifier(s)?,
+                Part::Col(t, c) => {
+                    out.push_identifier(t)?;
+                    out.push_sql(".");
+                    out.push_identifier(c)?;
+                }
+                Part::I64(v) => DB::push_i64(&mut out, v)?,
+                Part::Bool(v) => DB::push_bool(&mut out, v)?,
+                Part::Text(v) => DB::push_text(&mut out, v)?,
+                Part::Time(kind, at) => DB::push_time(&mut out, *kind, at)?,
+                Part::Fragment(f) => f.walk_ast(out.reborrow())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<DB> QueryId for Stmt<'_, DB> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// A [`Stmt`] read as a query returning one column of SQL type `ST`.
+pub struct Typed<'s, 'a, DB, ST = diesel::sql_types::BigInt>(
+    pub(crate) &'s Stmt<'a, DB>,
+    std::marker::PhantomData<ST>,
+);
+
+impl<DB: SoftDeleteBackend, ST> QueryFragment<DB> for Typed<'_, '_, DB, ST> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+impl<DB, ST> QueryId for Typed<'_, '_, DB, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB, ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue> Query
+    for Typed<'_, '_, DB, ST>
+{
+    type SqlType = ST;
+}
+
+impl<DB, ST, C> RunQueryDsl<C> for Typed<'_, '_, DB, ST> {}
