@@ -1,0 +1,130 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use soft_delete_runtime::prelude::*;
+use soft_delete_runtime::{HookContext, SoftDeleteHooks};
+
+use super::schema::*;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = authors)]
+#[soft_delete(cascade(posts::author_id))]
+pub struct Author {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable)]
+#[diesel(table_name = posts, belongs_to(Author))]
+#[soft_delete(cascade(comments::post_id, post_tags::post_id), protect(invoices::post_id))]
+pub struct Post {
+    pub id: i32,
+    pub author_id: i32,
+    pub title: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Hooks: a comment whose body is `"locked"` refuses to be hidden (used to inject a failure
+/// at the third level of a cascade).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable)]
+#[diesel(table_name = comments, belongs_to(Post))]
+#[soft_delete(hooks)]
+pub struct Comment {
+    pub id: i32,
+    pub post_id: i32,
+    pub body: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+impl SoftDeleteHooks for Comment {
+    fn before_soft_delete(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        if ctx.reason == Some("fail-in-comments-hook") {
+            return Err(ctx.abort("comments refuse this reason"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = tags)]
+#[soft_delete(cascade(post_tags::tag_id))]
+pub struct Tag {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = post_tags)]
+pub struct PostTag {
+    pub id: i32,
+    pub post_id: i32,
+    pub tag_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = categories)]
+#[soft_delete(cascade(categories::parent_id))]
+pub struct Category {
+    pub id: i32,
+    pub parent_id: Option<i32>,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// No `deletion_id`: filters and single-row soft delete / restore only.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// Bool flag strategy and a `String` primary key.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, SoftDeletable)]
+#[diesel(table_name = notes, primary_key(code))]
+#[soft_delete(deleted = deleted)]
+pub struct Note {
+    pub code: String,
+    pub body: String,
+    pub deleted: bool,
+}
+
+/// Diamond: tasks hang off a project directly and through its milestones.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = projects)]
+#[soft_delete(cascade(milestones::project_id, tasks::project_id))]
+pub struct Project {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = milestones)]
+#[soft_delete(cascade(tasks::milestone_id))]
+pub struct Milestone {
+    pub id: i32,
+    pub project_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = tasks)]
+pub struct Task {
+    pub id: i32,
+    pub project_id: i32,
+    pub milestone_id: Option<i32>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}

@@ -1,0 +1,146 @@
+//! The test schema: a blog (authors → posts → comments), tags joined to posts through
+//! `post_tags` (a row with two cascade parents), a self-referencing category tree, an
+//! `invoices` table that protects posts, users with a live-only unique email, and a table
+//! using the bool flag strategy.
+
+diesel::table! {
+    authors (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Integer,
+        author_id -> Integer,
+        title -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Integer,
+        post_id -> Integer,
+        body -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    post_tags (id) {
+        id -> Integer,
+        post_id -> Integer,
+        tag_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Integer,
+        parent_id -> Nullable<Integer>,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Integer,
+        post_id -> Integer,
+        amount -> Integer,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notes (code) {
+        code -> Text,
+        body -> Text,
+        deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> Integer,
+        project_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Integer,
+        project_id -> Integer,
+        milestone_id -> Nullable<Integer>,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
+    milestones, tasks
+);
+diesel::joinable!(posts -> authors (author_id));
+diesel::joinable!(comments -> posts (post_id));
+
+/// The DDL, with `{pk}` / `{ts}` / `{fk ...}` filled in per backend by `super::ddl`.
+pub const DDL: &str = "
+CREATE TABLE authors (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE posts (id {pk}, author_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (author_id) REFERENCES authors (id));
+CREATE TABLE comments (id {pk}, post_id INTEGER NOT NULL, body VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (post_id) REFERENCES posts (id));
+CREATE TABLE tags (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE post_tags (id {pk}, post_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (post_id) REFERENCES posts (id), FOREIGN KEY (tag_id) REFERENCES tags (id));
+CREATE TABLE categories (id {pk}, parent_id INTEGER, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (parent_id) REFERENCES categories (id));
+CREATE TABLE invoices (id {pk}, post_id INTEGER NOT NULL, amount INTEGER NOT NULL,
+    FOREIGN KEY (post_id) REFERENCES posts (id));
+CREATE TABLE users (id {bigpk}, email VARCHAR(200) NOT NULL, deleted_at {ts});
+CREATE TABLE notes (code VARCHAR(50) PRIMARY KEY, body VARCHAR(200) NOT NULL, deleted BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE projects (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE milestones (id {pk}, project_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (project_id) REFERENCES projects (id));
+CREATE TABLE tasks (id {pk}, project_id INTEGER NOT NULL, milestone_id INTEGER, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (project_id) REFERENCES projects (id), FOREIGN KEY (milestone_id) REFERENCES milestones (id));
+CREATE INDEX posts_deletion_id ON posts (deletion_id);
+CREATE INDEX comments_deletion_id ON comments (deletion_id);
+";
