@@ -141,10 +141,11 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
     let mut s: Stmt<'_, C::Backend> = Stmt::new();
     s.sql("SELECT CASE WHEN ");
     clauses::live(&mut s, None, meta);
-    s.sql(" THEN -1 ELSE ");
+    // Bound as BigInt parameters so every backend types the CASE as BIGINT.
+    s.sql(" THEN ").i64(-1).sql(" ELSE ");
     match meta.deletion_id {
-        Some(did) => s.sql("COALESCE(").ident(did).sql(", 0)"),
-        None => s.sql("0"),
+        Some(did) => s.sql("COALESCE(").ident(did).sql(", ").i64(0).sql(")"),
+        None => s.i64(0),
     };
     s.sql(" END FROM ").ident(meta.table).sql(" WHERE ").fragment(key);
     let state = s.load_i64(conn)?;
