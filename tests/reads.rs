@@ -20,8 +20,12 @@ pub fn hidden_posts() -> OnlyDeleted<posts::table> {
     Post::only_deleted()
 }
 
-pub fn live_posts_titled(title: &str) -> Active<diesel::dsl::Filter<posts::table, diesel::dsl::Eq<posts::title, String>>> {
-    posts::table.filter(posts::title.eq(title.to_owned())).active()
+pub fn live_posts_titled(
+    title: &str,
+) -> Active<diesel::dsl::Filter<posts::table, diesel::dsl::Eq<posts::title, String>>> {
+    posts::table
+        .filter(posts::title.eq(title.to_owned()))
+        .active()
 }
 
 macro_rules! reads_suite {
@@ -34,13 +38,28 @@ macro_rules! reads_suite {
 
         #[test]
         fn views_are_the_hand_written_filters() {
-            assert_eq!(sql(&Post::active()), sql(&posts::table.filter(posts::deleted_at.is_null())));
-            assert_eq!(sql(&crate::live_posts()), sql(&posts::table.filter(posts::deleted_at.is_null())));
-            assert_eq!(sql(&Post::only_deleted()), sql(&posts::table.filter(posts::deleted_at.is_not_null())));
+            assert_eq!(
+                sql(&Post::active()),
+                sql(&posts::table.filter(posts::deleted_at.is_null()))
+            );
+            assert_eq!(
+                sql(&crate::live_posts()),
+                sql(&posts::table.filter(posts::deleted_at.is_null()))
+            );
+            assert_eq!(
+                sql(&Post::only_deleted()),
+                sql(&posts::table.filter(posts::deleted_at.is_not_null()))
+            );
             assert_eq!(sql(&crate::hidden_posts()), sql(&Post::only_deleted()));
             assert_eq!(sql(&Post::with_deleted()), sql(&posts::table));
-            assert_eq!(sql(&Note::active()), sql(&notes::table.filter(notes::deleted.eq(false))));
-            assert_eq!(sql(&Note::only_deleted()), sql(&notes::table.filter(notes::deleted.eq(true))));
+            assert_eq!(
+                sql(&Note::active()),
+                sql(&notes::table.filter(notes::deleted.eq(false)))
+            );
+            assert_eq!(
+                sql(&Note::only_deleted()),
+                sql(&notes::table.filter(notes::deleted.eq(true)))
+            );
             assert!(sql(&Post::active()).contains("IS NULL"));
         }
 
@@ -51,20 +70,42 @@ macro_rules! reads_suite {
                 .filter(posts::deleted_at.is_null())
                 .select(posts::id)
                 .order(posts::id);
-            let lib = posts::table.filter(posts::author_id.eq(1)).active().select(posts::id).order(posts::id);
+            let lib = posts::table
+                .filter(posts::author_id.eq(1))
+                .active()
+                .select(posts::id)
+                .order(posts::id);
             assert_eq!(sql(&lib), sql(&hand));
-            let boxed = posts::table.filter(posts::author_id.eq(1)).into_boxed::<Db>().active();
-            let boxed_hand = posts::table.filter(posts::author_id.eq(1)).into_boxed::<Db>().filter(posts::deleted_at.is_null());
+            let boxed = posts::table
+                .filter(posts::author_id.eq(1))
+                .into_boxed::<Db>()
+                .active();
+            let boxed_hand = posts::table
+                .filter(posts::author_id.eq(1))
+                .into_boxed::<Db>()
+                .filter(posts::deleted_at.is_null());
             assert_eq!(sql(&boxed), sql(&boxed_hand));
-            assert_eq!(sql(&crate::live_posts_titled("a")), sql(&posts::table.filter(posts::title.eq("a")).filter(posts::deleted_at.is_null())));
+            assert_eq!(
+                sql(&crate::live_posts_titled("a")),
+                sql(&posts::table
+                    .filter(posts::title.eq("a"))
+                    .filter(posts::deleted_at.is_null()))
+            );
             let count = Post::active().filter(posts::author_id.eq(2)).count();
-            let count_hand = posts::table.filter(posts::deleted_at.is_null()).filter(posts::author_id.eq(2)).count();
+            let count_hand = posts::table
+                .filter(posts::deleted_at.is_null())
+                .filter(posts::author_id.eq(2))
+                .count();
             assert_eq!(sql(&count), sql(&count_hand));
         }
 
         #[test]
         fn is_live_filters_joined_tables() {
-            let lib = comments::table.inner_join(posts::table).filter(Post::is_live()).filter(Comment::is_live()).select(comments::id);
+            let lib = comments::table
+                .inner_join(posts::table)
+                .filter(Post::is_live())
+                .filter(Comment::is_live())
+                .select(comments::id);
             let hand = comments::table
                 .inner_join(posts::table)
                 .filter(posts::deleted_at.is_null())
@@ -78,15 +119,30 @@ macro_rules! reads_suite {
         #[test]
         fn or_filter_placement_is_pinned_both_ways() {
             let mut conn = connect("or_filter", crate::common::schema::DDL);
-            diesel::insert_into(authors::table).values((authors::id.eq(1), authors::name.eq("a"))).execute(&mut conn).expect("a");
+            diesel::insert_into(authors::table)
+                .values((authors::id.eq(1), authors::name.eq("a")))
+                .execute(&mut conn)
+                .expect("a");
             diesel::insert_into(posts::table)
                 .values(&vec![
-                    (posts::id.eq(1), posts::author_id.eq(1), posts::title.eq("x")),
-                    (posts::id.eq(2), posts::author_id.eq(1), posts::title.eq("y")),
+                    (
+                        posts::id.eq(1),
+                        posts::author_id.eq(1),
+                        posts::title.eq("x"),
+                    ),
+                    (
+                        posts::id.eq(2),
+                        posts::author_id.eq(1),
+                        posts::title.eq("y"),
+                    ),
                 ])
                 .execute(&mut conn)
                 .expect("p");
-            let p2: Post = posts::table.find(2).select(Post::as_select()).first(&mut conn).expect("p2");
+            let p2: Post = posts::table
+                .find(2)
+                .select(Post::as_select())
+                .first(&mut conn)
+                .expect("p2");
             p2.soft_delete(&mut conn).expect("hide post 2");
 
             let safe: Vec<i32> = posts::table
@@ -107,7 +163,11 @@ macro_rules! reads_suite {
                 .order(posts::id)
                 .load(&mut conn)
                 .expect("widened");
-            assert_eq!(widened, vec![1, 2], "an or_filter after active() widens, as in plain Diesel");
+            assert_eq!(
+                widened,
+                vec![1, 2],
+                "an or_filter after active() widens, as in plain Diesel"
+            );
         }
     };
 }

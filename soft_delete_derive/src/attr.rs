@@ -74,9 +74,14 @@ fn column_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Ident> {
 }
 
 fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
-    let help = format!("write `{key}(child_table::fk_column, ...)`, for example `{key}(posts::author_id)`");
+    let help = format!(
+        "write `{key}(child_table::fk_column, ...)`, for example `{key}(posts::author_id)`"
+    );
     if !input.peek(syn::token::Paren) {
-        return Err(syn::Error::new(key.span(), format!("`{key}` takes a list of columns: {help}")));
+        return Err(syn::Error::new(
+            key.span(),
+            format!("`{key}` takes a list of columns: {help}"),
+        ));
     }
     let content;
     syn::parenthesized!(content in input);
@@ -84,13 +89,19 @@ fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
         .parse_terminated(Path::parse_mod_style, Token![,])
         .map_err(|e| syn::Error::new(e.span(), format!("malformed `{key}(...)`: {help}")))?;
     if paths.is_empty() {
-        return Err(syn::Error::new(key.span(), format!("empty `{key}()`: {help}")));
+        return Err(syn::Error::new(
+            key.span(),
+            format!("empty `{key}()`: {help}"),
+        ));
     }
     for path in &paths {
         if path.segments.len() < 2 {
             return Err(syn::Error::new_spanned(
                 path,
-                format!("`{}` is not a `table::column` path: {help}", quote::quote!(#path)),
+                format!(
+                    "`{}` is not a `table::column` path: {help}",
+                    quote::quote!(#path)
+                ),
             ));
         }
     }
@@ -182,12 +193,18 @@ impl DieselAttrs {
                 if meta.path.is_ident(TABLE_NAME) {
                     out.table_name = Some(meta.value()?.call(Path::parse_mod_style)?);
                 } else if meta.path.is_ident(PRIMARY_KEY) {
-                    let span = meta.path.get_ident().map_or_else(Span::call_site, Ident::span);
+                    let span = meta
+                        .path
+                        .get_ident()
+                        .map_or_else(Span::call_site, Ident::span);
                     let content;
                     syn::parenthesized!(content in meta.input);
                     let cols: Punctuated<Ident, Token![,]> =
                         content.parse_terminated(Ident::parse_any_ident, Token![,])?;
-                    out.primary_key = Some(Spanned { value: cols.into_iter().collect(), span });
+                    out.primary_key = Some(Spanned {
+                        value: cols.into_iter().collect(),
+                        span,
+                    });
                 } else {
                     skip_value(meta.input)?;
                 }

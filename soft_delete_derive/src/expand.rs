@@ -13,7 +13,11 @@ fn table_of(path: &Path) -> (Path, String) {
     let mut table = path.clone();
     table.segments.pop();
     table.segments.pop_punct();
-    let name = table.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+    let name = table
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
     (table, name)
 }
 
@@ -48,9 +52,10 @@ pub fn expand(model: &Model) -> TokenStream {
         None => (quote!(::core::option::Option::None), quote!()),
     };
 
-    let cascade = model.cascade.iter().map(|fk| {
-        quote_spanned!(fk.span()=> #rt::CascadeEdge::new::<#fk>())
-    });
+    let cascade = model
+        .cascade
+        .iter()
+        .map(|fk| quote_spanned!(fk.span()=> #rt::CascadeEdge::new::<#fk>()));
     let protect = model.protect.iter().map(|fk| {
         let (_, name) = table_of(fk);
         quote_spanned!(fk.span()=> #rt::ProtectEdge::new::<#fk>(#name))

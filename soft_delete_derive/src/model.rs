@@ -151,7 +151,11 @@ impl Model {
             .filter_map(|f| {
                 let ident = f.ident.clone()?;
                 let column = attr::column_name(&f.attrs).unwrap_or_else(|| ident.clone());
-                Some(Field { ident, ty: f.ty.clone(), column })
+                Some(Field {
+                    ident,
+                    ty: f.ty.clone(),
+                    column,
+                })
             })
             .collect();
         let find = |column: &str| fields.iter().find(|f| f.column == column);
@@ -160,7 +164,11 @@ impl Model {
         // Table.
         let (table, table_name) = match &diesel.table_name {
             Some(path) => {
-                let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let name = path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 (path.clone(), name)
             }
             None => {
@@ -204,7 +212,14 @@ impl Model {
                     None => {
                         errors.push(syn::Error::new(
                             col.span(),
-                            format!("no field maps column `{col}`: add `{col}: {}` to the struct", if flag { "bool" } else { "Option<NaiveDateTime>" }),
+                            format!(
+                                "no field maps column `{col}`: add `{col}: {}` to the struct",
+                                if flag {
+                                    "bool"
+                                } else {
+                                    "Option<NaiveDateTime>"
+                                }
+                            ),
                         ));
                         None
                     }
@@ -251,7 +266,10 @@ impl Model {
                 None => {
                     errors.push(syn::Error::new(
                         d.value.span(),
-                        format!("no field maps column `{}`: add `{}: Option<i64>` to the struct", d.value, d.value),
+                        format!(
+                            "no field maps column `{}`: add `{}: Option<i64>` to the struct",
+                            d.value, d.value
+                        ),
                     ));
                     None
                 }
@@ -292,7 +310,10 @@ impl Model {
         }
         for (i, c) in cascade.iter().enumerate() {
             if cascade[..i].contains(c) {
-                errors.push(syn::Error::new_spanned(c, "this `cascade` edge is listed twice: remove one"));
+                errors.push(syn::Error::new_spanned(
+                    c,
+                    "this `cascade` edge is listed twice: remove one",
+                ));
             }
         }
 
@@ -311,7 +332,10 @@ impl Model {
                 hooks: attrs.hooks.is_some(),
             }),
             // Unreachable in practice: a missing piece always pushed an error above.
-            _ => Err(syn::Error::new(struct_span, "`SoftDeletable` could not read this model")),
+            _ => Err(syn::Error::new(
+                struct_span,
+                "`SoftDeletable` could not read this model",
+            )),
         }
     }
 }

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::connection::SoftDeleteConnection;
 use crate::backend::SoftDeleteBackend;
+use crate::connection::SoftDeleteConnection;
 use crate::engine;
 use crate::schema::soft_delete_changesets;
 use crate::{RestoreOptions, RestoreReport, SoftDeleteError};
@@ -141,7 +141,10 @@ pub struct ChangesetRows {
 
 impl Changeset {
     /// Loads changeset `id`.
-    pub fn find<C: SoftDeleteConnection>(conn: &mut C, id: i64) -> Result<Changeset, SoftDeleteError> {
+    pub fn find<C: SoftDeleteConnection>(
+        conn: &mut C,
+        id: i64,
+    ) -> Result<Changeset, SoftDeleteError> {
         <C::Backend as SoftDeleteBackend>::find_changeset(conn, id)?
             .ok_or(SoftDeleteError::ChangesetNotFound { id })
     }
@@ -151,7 +154,9 @@ impl Changeset {
         conn: &mut C,
         filter: &ChangesetFilter,
     ) -> Result<Vec<Changeset>, SoftDeleteError> {
-        Ok(<C::Backend as SoftDeleteBackend>::list_changesets(conn, filter)?)
+        Ok(<C::Backend as SoftDeleteBackend>::list_changesets(
+            conn, filter,
+        )?)
     }
 
     /// Per table, the keys of the rows changeset `id` currently hides (tables with none are left out).

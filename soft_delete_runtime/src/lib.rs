@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use chrono::NaiveDateTime;
-//! use diesel::prelude::*;
+//! use diesel::{connection::SimpleConnection, prelude::*};
 //! use soft_delete_runtime::prelude::*;
 //!
 //! diesel::table! {

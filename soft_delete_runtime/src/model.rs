@@ -197,7 +197,8 @@ where
     M: SoftDelete,
     DB: Backend,
     PrimaryKeyOf<M>: Expression,
-    <PrimaryKeyOf<M> as Expression>::SqlType: diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
+    <PrimaryKeyOf<M> as Expression>::SqlType:
+        diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
     M::Key: diesel::expression::AsExpression<<PrimaryKeyOf<M> as Expression>::SqlType>,
     diesel::dsl::Eq<PrimaryKeyOf<M>, M::Key>: QueryFragment<DB> + 'static,
 {

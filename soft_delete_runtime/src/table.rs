@@ -36,14 +36,12 @@ pub trait CascadeTarget: SoftDeleteTable {
 }
 
 /// The live condition of table `T` (`posts::deleted_at.is_null()`'s type).
-pub type IsLive<T> = <<T as SoftDeleteTable>::Strategy as MarkerStrategy<
-    <T as SoftDeleteTable>::Marker,
->>::Live;
+pub type IsLive<T> =
+    <<T as SoftDeleteTable>::Strategy as MarkerStrategy<<T as SoftDeleteTable>::Marker>>::Live;
 
 /// The hidden condition of table `T` (`posts::deleted_at.is_not_null()`'s type).
-pub type IsDeleted<T> = <<T as SoftDeleteTable>::Strategy as MarkerStrategy<
-    <T as SoftDeleteTable>::Marker,
->>::Deleted;
+pub type IsDeleted<T> =
+    <<T as SoftDeleteTable>::Strategy as MarkerStrategy<<T as SoftDeleteTable>::Marker>>::Deleted;
 
 /// The live condition of table `T` as a value.
 pub fn is_live<T: SoftDeleteTable>() -> IsLive<T> {

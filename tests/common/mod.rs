@@ -11,8 +11,8 @@ pub mod schema;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use soft_delete_runtime::backend::Dialect;
 
@@ -27,14 +27,22 @@ pub fn ddl(dialect: Dialect, sql: &str) -> String {
             "DATETIME(6) NULL",
         ),
     };
-    sql.replace("{pk}", pk).replace("{bigpk}", bigpk).replace("{ts}", ts)
+    sql.replace("{pk}", pk)
+        .replace("{bigpk}", bigpk)
+        .replace("{ts}", ts)
 }
 
 /// A database name unique to one test: `sd_` + the test's path, shortened with a hash if long.
 pub fn db_name(test: &str) -> String {
     let clean: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if clean.len() <= 48 {
         format!("sd_{clean}")
@@ -58,9 +66,11 @@ fn required_url(var: &str, feature: &str) -> String {
 
 pub fn sqlite_connect(_test: &str, ddl_sql: &str) -> diesel::SqliteConnection {
     let mut conn = diesel::SqliteConnection::establish(":memory:").expect("in-memory SQLite");
-    conn.batch_execute("PRAGMA foreign_keys = ON;").expect("pragma");
+    conn.batch_execute("PRAGMA foreign_keys = ON;")
+        .expect("pragma");
     soft_delete_runtime::migration::install(&mut conn).expect("install");
-    conn.batch_execute(&ddl(Dialect::Sqlite, ddl_sql)).expect("ddl");
+    conn.batch_execute(&ddl(Dialect::Sqlite, ddl_sql))
+        .expect("ddl");
     conn
 }
 
@@ -74,7 +84,8 @@ pub fn pg_connect(test: &str, ddl_sql: &str) -> diesel::PgConnection {
     ))
     .expect("schema");
     soft_delete_runtime::migration::install(&mut conn).expect("install");
-    conn.batch_execute(&ddl(Dialect::Postgres, ddl_sql)).expect("ddl");
+    conn.batch_execute(&ddl(Dialect::Postgres, ddl_sql))
+        .expect("ddl");
     conn
 }
 
@@ -84,13 +95,16 @@ pub fn mysql_connect(test: &str, ddl_sql: &str) -> diesel::MysqlConnection {
     let name = db_name(test);
     let mut admin = diesel::MysqlConnection::establish(&url).expect("connect to MySQL");
     admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name};"))
+        .batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name};"
+        ))
         .expect("database");
     let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-    let mut conn =
-        diesel::MysqlConnection::establish(&format!("{base}/{name}")).expect("connect to test database");
+    let mut conn = diesel::MysqlConnection::establish(&format!("{base}/{name}"))
+        .expect("connect to test database");
     soft_delete_runtime::migration::install(&mut conn).expect("install");
-    conn.batch_execute(&ddl(Dialect::Mysql, ddl_sql)).expect("ddl");
+    conn.batch_execute(&ddl(Dialect::Mysql, ddl_sql))
+        .expect("ddl");
     conn
 }
 

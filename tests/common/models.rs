@@ -15,9 +15,14 @@ pub struct Author {
     pub deletion_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable,
+)]
 #[diesel(table_name = posts, belongs_to(Author))]
-#[soft_delete(cascade(comments::post_id, post_tags::post_id), protect(invoices::post_id))]
+#[soft_delete(
+    cascade(comments::post_id, post_tags::post_id),
+    protect(invoices::post_id)
+)]
 pub struct Post {
     pub id: i32,
     pub author_id: i32,
@@ -28,7 +33,9 @@ pub struct Post {
 
 /// Hooks: a comment whose body is `"locked"` refuses to be hidden (used to inject a failure
 /// at the third level of a cascade).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable,
+)]
 #[diesel(table_name = comments, belongs_to(Post))]
 #[soft_delete(hooks)]
 pub struct Comment {

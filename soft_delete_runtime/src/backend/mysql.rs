@@ -23,8 +23,8 @@ impl SoftDeleteBackend for Mysql {
         conn: &mut C,
         new: &crate::changeset::NewChangeset<'_>,
     ) -> diesel::QueryResult<i64> {
-        use diesel::prelude::*;
         use crate::schema::soft_delete_changesets as t;
+        use diesel::prelude::*;
         diesel::insert_into(t::table).values(new).execute(conn)?;
         diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "CAST(LAST_INSERT_ID() AS SIGNED)",

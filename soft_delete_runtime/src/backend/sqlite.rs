@@ -15,7 +15,9 @@ impl SoftDeleteBackend for Sqlite {
         at: &'b Instant,
     ) -> diesel::QueryResult<()> {
         match kind {
-            MarkerKind::TimestampTz => out.push_bind_param::<diesel::sql_types::TimestamptzSqlite, _>(&at.utc),
+            MarkerKind::TimestampTz => {
+                out.push_bind_param::<diesel::sql_types::TimestamptzSqlite, _>(&at.utc)
+            }
             _ => out.push_bind_param::<diesel::sql_types::Timestamp, _>(&at.naive),
         }
     }
@@ -24,8 +26,8 @@ impl SoftDeleteBackend for Sqlite {
         conn: &mut C,
         new: &crate::changeset::NewChangeset<'_>,
     ) -> diesel::QueryResult<i64> {
-        use diesel::prelude::*;
         use crate::schema::soft_delete_changesets as t;
+        use diesel::prelude::*;
         diesel::insert_into(t::table)
             .values(new)
             .returning(t::id)

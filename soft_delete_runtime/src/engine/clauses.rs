@@ -19,7 +19,11 @@ pub(crate) enum Sel<'a, DB> {
 }
 
 /// `<marker> IS NULL` / `<marker> = false`, on column reference `table.marker` or bare `marker`.
-pub(crate) fn live<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option<&'a str>, m: &'static TableMeta) {
+pub(crate) fn live<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    qual: Option<&'a str>,
+    m: &'static TableMeta,
+) {
     column(s, qual, m.marker);
     match m.marker_kind {
         MarkerKind::Flag => s.sql(" = ").bool(false),
@@ -28,7 +32,11 @@ pub(crate) fn live<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option
 }
 
 /// `<marker> IS NOT NULL` / `<marker> = true`.
-pub(crate) fn hidden<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option<&'a str>, m: &'static TableMeta) {
+pub(crate) fn hidden<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    qual: Option<&'a str>,
+    m: &'static TableMeta,
+) {
     column(s, qual, m.marker);
     match m.marker_kind {
         MarkerKind::Flag => s.sql(" = ").bool(true),
@@ -36,7 +44,11 @@ pub(crate) fn hidden<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Opti
     };
 }
 
-pub(crate) fn column<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Option<&'a str>, col: &'a str) {
+pub(crate) fn column<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    qual: Option<&'a str>,
+    col: &'a str,
+) {
     match qual {
         Some(t) => s.col(t, col),
         None => s.ident(col),
@@ -44,7 +56,12 @@ pub(crate) fn column<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, qual: Opti
 }
 
 /// `SET <marker> = <hidden value>[, deletion_id = id]`
-pub(crate) fn set_hidden<DB: SoftDeleteBackend>(s: &mut Stmt<'_, DB>, m: &'static TableMeta, at: Instant, id: i64) {
+pub(crate) fn set_hidden<DB: SoftDeleteBackend>(
+    s: &mut Stmt<'_, DB>,
+    m: &'static TableMeta,
+    at: Instant,
+    id: i64,
+) {
     s.sql(" SET ").ident(m.marker).sql(" = ");
     match m.marker_kind {
         MarkerKind::Flag => s.bool(true),
@@ -83,7 +100,10 @@ pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
     if wrap {
         s.col("sd_keys", parent.primary_key).sql(" FROM (SELECT ");
     }
-    s.ident(parent.primary_key).sql(" FROM ").ident(parent.table).sql(" WHERE ");
+    s.ident(parent.primary_key)
+        .sql(" FROM ")
+        .ident(parent.table)
+        .sql(" WHERE ");
     match sel {
         Sel::Mark(did, id) => {
             s.ident(did).sql(" = ").i64(id);
@@ -97,11 +117,17 @@ pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
         }
         Sel::HiddenBefore(cutoff) => {
             hidden(s, None, parent);
-            s.sql(" AND ").ident(parent.marker).sql(" < ").time(parent.marker_kind, cutoff);
+            s.sql(" AND ")
+                .ident(parent.marker)
+                .sql(" < ")
+                .time(parent.marker_kind, cutoff);
         }
     }
     if let Some(n) = limit {
-        s.sql(" ORDER BY ").ident(parent.primary_key).sql(" LIMIT ").i64(n);
+        s.sql(" ORDER BY ")
+            .ident(parent.primary_key)
+            .sql(" LIMIT ")
+            .i64(n);
     }
     if wrap {
         s.sql(") AS ").ident("sd_keys");

@@ -61,11 +61,8 @@ pub(crate) fn components_from(root: &'static TableMeta) -> Vec<Component> {
                     break;
                 }
             }
-            let cyclic = tables.len() > 1
-                || meta
-                    .cascade
-                    .iter()
-                    .any(|e| (e.child)().table == meta.table);
+            let cyclic =
+                tables.len() > 1 || meta.cascade.iter().any(|e| (e.child)().table == meta.table);
             st.out.push(Component { tables, cyclic });
         }
     }

@@ -15,11 +15,12 @@ pub(crate) fn rows<C: SoftDeleteConnection>(
     id: i64,
 ) -> Result<Vec<ChangesetRows>, SoftDeleteError> {
     let changeset = Changeset::find(conn, id)?;
-    let root = graph()
-        .table(&changeset.root_table)
-        .ok_or_else(|| SoftDeleteError::UnknownTable {
-            table: changeset.root_table.clone(),
-        })?;
+    let root =
+        graph()
+            .table(&changeset.root_table)
+            .ok_or_else(|| SoftDeleteError::UnknownTable {
+                table: changeset.root_table.clone(),
+            })?;
     let text = match <C::Backend as SoftDeleteBackend>::DIALECT {
         Dialect::Mysql => " AS CHAR)",
         _ => " AS TEXT)",
@@ -30,13 +31,21 @@ pub(crate) fn rows<C: SoftDeleteConnection>(
             let Some(did) = m.deletion_id else { continue };
             let mut s: Stmt<'_, C::Backend> = Stmt::new();
             s.sql("SELECT CAST(").ident(m.primary_key).sql(text);
-            s.sql(" FROM ").ident(m.table).sql(" WHERE ").ident(did).sql(" = ").i64(id);
+            s.sql(" FROM ")
+                .ident(m.table)
+                .sql(" WHERE ")
+                .ident(did)
+                .sql(" = ")
+                .i64(id);
             s.sql(" AND ");
             clauses::hidden(&mut s, None, m);
             s.sql(" ORDER BY ").ident(m.primary_key);
             let keys = s.load_text(conn)?;
             if !keys.is_empty() {
-                out.push(ChangesetRows { table: m.table, keys });
+                out.push(ChangesetRows {
+                    table: m.table,
+                    keys,
+                });
             }
         }
     }

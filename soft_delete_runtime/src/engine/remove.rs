@@ -110,7 +110,11 @@ fn remove_tree<C: SoftDeleteConnection>(
         // Without `deletion_id` a model has no cascade edges: one statement does it.
         protect::check(conn, meta, || seed.sel())?;
         let mut s: Stmt<'_, C::Backend> = Stmt::new();
-        s.sql("DELETE FROM ").ident(meta.table).sql(" WHERE ").ident(meta.primary_key).sql(" IN ");
+        s.sql("DELETE FROM ")
+            .ident(meta.table)
+            .sql(" WHERE ")
+            .ident(meta.primary_key)
+            .sql(" IN ");
         clauses::keys(&mut s, meta, seed.sel(), seed.limit(), meta.table);
         let n = s.execute(conn)?;
         removed.add(meta.table, n as u64);
@@ -147,19 +151,35 @@ fn remove_tree<C: SoftDeleteConnection>(
         let k = levels.len() - 1;
         if k as i64 + 1 >= MAX_LEVELS {
             return Err(SoftDeleteError::InvalidInput {
-                message: format!("the cascade under `{}` is deeper than {MAX_LEVELS} levels", meta.table),
+                message: format!(
+                    "the cascade under `{}` is deeper than {MAX_LEVELS} levels",
+                    meta.table
+                ),
             });
         }
         let mut next: Vec<&'static TableMeta> = Vec::new();
         for parent in frontier {
-            let Some(pdid) = parent.deletion_id else { continue };
+            let Some(pdid) = parent.deletion_id else {
+                continue;
+            };
             for edge in parent.cascade {
                 let child = (edge.child)();
-                let Some(cdid) = child.deletion_id else { continue };
+                let Some(cdid) = child.deletion_id else {
+                    continue;
+                };
                 let mut s = clauses::update::<C::Backend>(child.table);
                 s.sql(" SET ").ident(cdid).sql(" = ").i64(mark(k + 1));
-                s.sql(" WHERE (").ident(cdid).sql(" IS NULL OR ").ident(cdid).sql(" > ").i64(base);
-                s.sql(" OR ").ident(cdid).sql(" <= ").i64(base - MAX_LEVELS).sql(") AND ");
+                s.sql(" WHERE (")
+                    .ident(cdid)
+                    .sql(" IS NULL OR ")
+                    .ident(cdid)
+                    .sql(" > ")
+                    .i64(base);
+                s.sql(" OR ")
+                    .ident(cdid)
+                    .sql(" <= ")
+                    .i64(base - MAX_LEVELS)
+                    .sql(") AND ");
                 s.ident(edge.fk).sql(" IN ");
                 clauses::keys(&mut s, parent, Sel::Mark(pdid, mark(k)), None, child.table);
                 if s.execute(conn)? > 0 && !next.iter().any(|m| m.table == child.table) {
@@ -197,14 +217,24 @@ fn remove_tree<C: SoftDeleteConnection>(
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
             let mut s: Stmt<'_, C::Backend> = Stmt::new();
-            s.sql("DELETE FROM ").ident(m.table).sql(" WHERE ").ident(mdid).sql(" = ").i64(mark(k));
+            s.sql("DELETE FROM ")
+                .ident(m.table)
+                .sql(" WHERE ")
+                .ident(mdid)
+                .sql(" = ")
+                .i64(mark(k));
             let n = s.execute(conn)?;
             removed.add(m.table, n as u64);
         }
     }
 
     let mut s: Stmt<'_, C::Backend> = Stmt::new();
-    s.sql("DELETE FROM ").ident(crate::CHANGESET_TABLE).sql(" WHERE ").ident("id").sql(" = ").i64(reserved);
+    s.sql("DELETE FROM ")
+        .ident(crate::CHANGESET_TABLE)
+        .sql(" WHERE ")
+        .ident("id")
+        .sql(" = ")
+        .i64(reserved);
     s.execute(conn)?;
     Ok(removed)
 }

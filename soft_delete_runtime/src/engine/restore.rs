@@ -1,6 +1,5 @@
 //! Exact restore of one changeset.
 
-
 use super::clauses;
 use super::graph::components_from;
 use super::{run_hook, Audit, TableCounts};
@@ -33,11 +32,12 @@ fn run<C: SoftDeleteConnection>(
     if changeset.restored_at.is_some() {
         return Err(SoftDeleteError::AlreadyRestored { id });
     }
-    let root = graph()
-        .table(&changeset.root_table)
-        .ok_or_else(|| SoftDeleteError::UnknownTable {
-            table: changeset.root_table.clone(),
-        })?;
+    let root =
+        graph()
+            .table(&changeset.root_table)
+            .ok_or_else(|| SoftDeleteError::UnknownTable {
+                table: changeset.root_table.clone(),
+            })?;
     if root.deletion_id.is_none() {
         return Err(SoftDeleteError::InvalidInput {
             message: format!(
@@ -80,14 +80,27 @@ fn run<C: SoftDeleteConnection>(
     }
     for (table, rows) in restored.iter().collect::<Vec<_>>() {
         if let Some(m) = graph().table(table) {
-            run_hook(conn, m.hooks.after_restore, table, Some(id), audit, Some(rows))?;
+            run_hook(
+                conn,
+                m.hooks.after_restore,
+                table,
+                Some(id),
+                audit,
+                Some(rows),
+            )?;
         }
     }
 
     let mut s = clauses::update::<C::Backend>(crate::CHANGESET_TABLE);
     s.sql(" SET ").ident("restored_at").sql(" = ");
-    s.time(crate::MarkerKind::Timestamp, crate::sql::Instant::new(audit.at));
-    s.sql(", ").ident("restored_by").sql(" = ").text(audit.actor);
+    s.time(
+        crate::MarkerKind::Timestamp,
+        crate::sql::Instant::new(audit.at),
+    );
+    s.sql(", ")
+        .ident("restored_by")
+        .sql(" = ")
+        .text(audit.actor);
     s.sql(" WHERE ").ident("id").sql(" = ").i64(id);
     s.execute(conn)?;
     changeset.restored_at = Some(audit.at);
@@ -114,17 +127,40 @@ fn retag<C: SoftDeleteConnection>(
     let mut s: Stmt<'_, C::Backend> = Stmt::new();
     s.sql("UPDATE ").ident(child.table);
     if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Mysql {
-        s.sql(" INNER JOIN ").ident(parent.table).sql(" AS ").ident(p);
-        s.sql(" ON ").col(p, parent.primary_key).sql(" = ").col(child.table, edge.fk);
-        s.sql(" SET ").col(child.table, cdid).sql(" = ").col(p, pdid);
+        s.sql(" INNER JOIN ")
+            .ident(parent.table)
+            .sql(" AS ")
+            .ident(p);
+        s.sql(" ON ")
+            .col(p, parent.primary_key)
+            .sql(" = ")
+            .col(child.table, edge.fk);
+        s.sql(" SET ")
+            .col(child.table, cdid)
+            .sql(" = ")
+            .col(p, pdid);
     } else {
         s.sql(" SET ").ident(cdid).sql(" = ").col(p, pdid);
         s.sql(" FROM ").ident(parent.table).sql(" AS ").ident(p);
-        s.sql(" WHERE ").col(p, parent.primary_key).sql(" = ").col(child.table, edge.fk);
+        s.sql(" WHERE ")
+            .col(p, parent.primary_key)
+            .sql(" = ")
+            .col(child.table, edge.fk);
     }
-    s.sql(if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Mysql { " WHERE " } else { " AND " });
+    s.sql(
+        if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Mysql {
+            " WHERE "
+        } else {
+            " AND "
+        },
+    );
     s.col(child.table, cdid).sql(" = ").i64(id);
-    s.sql(" AND ").col(p, pdid).sql(" IS NOT NULL AND ").col(p, pdid).sql(" <> ").i64(id);
+    s.sql(" AND ")
+        .col(p, pdid)
+        .sql(" IS NOT NULL AND ")
+        .col(p, pdid)
+        .sql(" <> ")
+        .i64(id);
     s.sql(" AND ");
     clauses::hidden(&mut s, Some(p), parent);
     Ok(s.execute(conn)?)
@@ -147,7 +183,10 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
         Some(did) => s.sql("COALESCE(").ident(did).sql(", ").i64(0).sql(")"),
         None => s.i64(0),
     };
-    s.sql(" END FROM ").ident(meta.table).sql(" WHERE ").fragment(key);
+    s.sql(" END FROM ")
+        .ident(meta.table)
+        .sql(" WHERE ")
+        .fragment(key);
     let state = s.load_i64(conn)?;
     match state.first().copied() {
         None => Err(SoftDeleteError::NotFound { table: meta.table }),
@@ -171,7 +210,14 @@ fn restore_single<C: SoftDeleteConnection>(
     key: &dyn diesel::query_builder::QueryFragment<C::Backend>,
     audit: &Audit<'_>,
 ) -> Result<RestoreReport, SoftDeleteError> {
-    run_hook(conn, meta.hooks.before_restore, meta.table, None, audit, None)?;
+    run_hook(
+        conn,
+        meta.hooks.before_restore,
+        meta.table,
+        None,
+        audit,
+        None,
+    )?;
     let mut s = clauses::update::<C::Backend>(meta.table);
     clauses::set_live(&mut s, meta);
     s.sql(" WHERE (").fragment(key).sql(") AND ");
@@ -183,7 +229,14 @@ fn restore_single<C: SoftDeleteConnection>(
         // Another connection restored or removed it since we looked.
         return Err(SoftDeleteError::NotDeleted { table: meta.table });
     }
-    run_hook(conn, meta.hooks.after_restore, meta.table, None, audit, Some(n as u64))?;
+    run_hook(
+        conn,
+        meta.hooks.after_restore,
+        meta.table,
+        None,
+        audit,
+        Some(n as u64),
+    )?;
     let mut restored = TableCounts::default();
     restored.add(meta.table, n as u64);
     Ok(RestoreReport {

@@ -56,20 +56,38 @@ fn run<C: SoftDeleteConnection>(
     let mut counts = TableCounts::default();
     let mut hooked: Vec<&'static str> = Vec::new();
 
-    run_hook(conn, meta.hooks.before_soft_delete, meta.table, Some(id), audit, None)?;
+    run_hook(
+        conn,
+        meta.hooks.before_soft_delete,
+        meta.table,
+        Some(id),
+        audit,
+        None,
+    )?;
     hooked.push(meta.table);
     let mut s = clauses::update::<C::Backend>(meta.table);
     clauses::set_hidden(&mut s, meta, instant, id);
     s.sql(" WHERE (").fragment(root.filter).sql(") AND ");
     clauses::live(&mut s, None, meta);
-    let n = s.execute(conn).map_err(|e| SoftDeleteError::from_write(meta.table, e))?;
+    let n = s
+        .execute(conn)
+        .map_err(|e| SoftDeleteError::from_write(meta.table, e))?;
     if n == 0 {
         return Err(missing(conn, root)?);
     }
     counts.add(meta.table, n as u64);
 
     if let Some(did) = meta.deletion_id {
-        cascade(conn, meta, did, id, instant, audit, &mut counts, &mut hooked)?;
+        cascade(
+            conn,
+            meta,
+            did,
+            id,
+            instant,
+            audit,
+            &mut counts,
+            &mut hooked,
+        )?;
         // Protect edges of cascaded tables: their rows are only known now; an error rolls back.
         for (table, _) in counts.iter().skip(1).collect::<Vec<_>>() {
             if let Some(child) = crate::registry::graph().table(table) {
@@ -82,7 +100,14 @@ fn run<C: SoftDeleteConnection>(
 
     for (table, rows) in counts.iter().collect::<Vec<_>>() {
         if let Some(m) = meta_of(meta, table) {
-            run_hook(conn, m.hooks.after_soft_delete, table, Some(id), audit, Some(rows))?;
+            run_hook(
+                conn,
+                m.hooks.after_soft_delete,
+                table,
+                Some(id),
+                audit,
+                Some(rows),
+            )?;
         }
     }
 
@@ -130,11 +155,20 @@ fn cascade<C: SoftDeleteConnection>(
     while !frontier.is_empty() {
         let mut next: Vec<&'static TableMeta> = Vec::new();
         for parent in &frontier {
-            let Some(pdid) = parent.deletion_id else { continue };
+            let Some(pdid) = parent.deletion_id else {
+                continue;
+            };
             for edge in parent.cascade {
                 let child = (edge.child)();
                 if !hooked.contains(&child.table) {
-                    run_hook(conn, child.hooks.before_soft_delete, child.table, Some(id), audit, None)?;
+                    run_hook(
+                        conn,
+                        child.hooks.before_soft_delete,
+                        child.table,
+                        Some(id),
+                        audit,
+                        None,
+                    )?;
                     hooked.push(child.table);
                 }
                 let mut s: Stmt<'_, C::Backend> = clauses::update(child.table);
