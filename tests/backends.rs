@@ -5,7 +5,6 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use soft_delete_runtime::prelude::*;
@@ -74,6 +73,7 @@ mod sqlite_tz {
 #[cfg(feature = "postgres")]
 mod postgres_types {
     use super::*;
+    use diesel::connection::SimpleConnection;
 
     diesel::table! {
         events_pg (id) {
@@ -242,6 +242,7 @@ mod pool_sqlite {
 #[cfg(feature = "postgres")]
 mod pool_postgres {
     use super::*;
+    use diesel::connection::SimpleConnection;
     type Conn = diesel::PgConnection;
     const DIALECT: soft_delete_runtime::backend::Dialect =
         soft_delete_runtime::backend::Dialect::Postgres;
