@@ -67,6 +67,10 @@ pub enum SoftDeleteError {
         /// What is wrong and what to pass instead.
         message: String,
     },
+    /// A transient failure under concurrent writers — serialization failure, deadlock, lock
+    /// wait timeout, or SQLite's "database is locked". The transaction was rolled back; the same
+    /// call can succeed when retried (see [`crate::retry`]).
+    Transient(diesel::result::Error),
     /// The database reported an error that none of the variants above describes.
     Database(diesel::result::Error),
 }
@@ -83,14 +87,7 @@ impl SoftDeleteError {
     /// True for transient failures that the same call can succeed on when retried
     /// (serialization failures and deadlocks under concurrent writers).
     pub fn is_retryable(&self) -> bool {
-        use diesel::result::{DatabaseErrorKind, Error};
-        matches!(
-            self,
-            SoftDeleteError::Database(Error::DatabaseError(
-                DatabaseErrorKind::SerializationFailure,
-                _
-            ))
-        )
+        matches!(self, SoftDeleteError::Transient(_))
     }
 }
 
@@ -134,6 +131,10 @@ impl fmt::Display for SoftDeleteError {
                 "table `{table}` has no `#[derive(SoftDeletable)]` model in this program: link the crate that defines it"
             ),
             SoftDeleteError::InvalidInput { message } => write!(f, "invalid input: {message}"),
+            SoftDeleteError::Transient(e) => write!(
+                f,
+                "transient conflict with a concurrent transaction ({e}); nothing was changed — retry the operation"
+            ),
             SoftDeleteError::Database(e) => write!(f, "database error: {e}"),
         }
     }
@@ -142,7 +143,7 @@ impl fmt::Display for SoftDeleteError {
 impl std::error::Error for SoftDeleteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            SoftDeleteError::Database(e) => Some(e),
+            SoftDeleteError::Database(e) | SoftDeleteError::Transient(e) => Some(e),
             _ => None,
         }
     }
@@ -150,7 +151,58 @@ impl std::error::Error for SoftDeleteError {
 
 impl From<diesel::result::Error> for SoftDeleteError {
     fn from(e: diesel::result::Error) -> Self {
-        SoftDeleteError::Database(e)
+        if is_transient(&e) {
+            SoftDeleteError::Transient(e)
+        } else {
+            SoftDeleteError::Database(e)
+        }
+    }
+}
+
+/// Serialization failures (PostgreSQL 40001, MySQL deadlock 1213 — Diesel maps both to
+/// `SerializationFailure`), and the transient errors Diesel reports as `Unknown`: PostgreSQL's
+/// deadlock (40P01), MySQL's lock wait timeout (1205), SQLite's busy/locked database.
+fn is_transient(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message().to_ascii_lowercase();
+            m.contains("deadlock")
+                || m.contains("lock wait timeout")
+                || m.contains("could not serialize")
+                || m.contains("database is locked")
+                || m.contains("database table is locked")
+        }
+        _ => false,
+    }
+}
+
+/// Runs `op` until it succeeds, fails with a non-transient error, or has been tried
+/// `attempts` times, sleeping a little longer after each transient failure.
+///
+/// Every operation of this crate is one transaction that either completes or changes nothing,
+/// so retrying a [`SoftDeleteError::Transient`] failure is always safe.
+///
+/// ```
+/// # use soft_delete_runtime::{retry, SoftDeleteError};
+/// let mut calls = 0;
+/// let out: Result<u32, SoftDeleteError> = retry(3, || { calls += 1; Ok(7) });
+/// assert_eq!((out.ok(), calls), (Some(7), 1));
+/// ```
+pub fn retry<T>(
+    attempts: u32,
+    mut op: impl FnMut() -> Result<T, SoftDeleteError>,
+) -> Result<T, SoftDeleteError> {
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        match op() {
+            Err(e) if e.is_retryable() && tried < attempts.max(1) => {
+                std::thread::sleep(std::time::Duration::from_millis(5 * u64::from(tried)));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -169,7 +221,7 @@ impl SoftDeleteError {
                 }
                 SoftDeleteError::Conflict { table, detail }
             }
-            other => SoftDeleteError::Database(other),
+            other => SoftDeleteError::from(other),
         }
     }
 }

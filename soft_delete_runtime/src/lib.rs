@@ -71,7 +71,7 @@ pub use changeset::{Changeset, ChangesetFilter, ChangesetRows};
 pub use connection::{BackendOf, SoftDeleteConnection};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use engine::TableCounts;
-pub use error::SoftDeleteError;
+pub use error::{retry, SoftDeleteError};
 pub use hooks::{HookContext, HookFn, HookFns, SoftDeleteHooks};
 pub use meta::{CascadeEdge, MarkerKind, ProtectEdge, TableMeta};
 pub use model::{KeyFilter, SoftDelete};
