@@ -95,9 +95,10 @@ pub struct User {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
-/// Bool flag strategy and a `String` primary key.
+/// Bool flag strategy, a `String` primary key, and the table name inferred from the struct
+/// name (`Note` → `notes`), as Diesel does.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, SoftDeletable)]
-#[diesel(table_name = notes, primary_key(code))]
+#[diesel(primary_key(code))]
 #[soft_delete(deleted = deleted)]
 pub struct Note {
     pub code: String,
