@@ -77,11 +77,10 @@ fn run<C: SoftDeleteConnection>(
     }
     counts.add(meta.table, n as u64);
 
-    if let Some(did) = meta.deletion_id {
+    if meta.deletion_id.is_some() {
         cascade(
             conn,
             meta,
-            did,
             id,
             instant,
             audit,
@@ -144,7 +143,6 @@ fn meta_of(root: &'static TableMeta, table: &str) -> Option<&'static TableMeta> 
 fn cascade<C: SoftDeleteConnection>(
     conn: &mut C,
     root: &'static TableMeta,
-    _root_did: &'static str,
     id: i64,
     at: Instant,
     audit: &Audit<'_>,
