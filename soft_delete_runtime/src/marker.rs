@@ -35,29 +35,24 @@ pub struct TimestampTz;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Flag;
 
-impl<Col: Expression + ExpressionMethods> MarkerStrategy<Col> for Timestamp {
-    const KIND: MarkerKind = MarkerKind::Timestamp;
-    type Live = diesel::dsl::IsNull<Col>;
-    type Deleted = diesel::dsl::IsNotNull<Col>;
-    fn live(col: Col) -> Self::Live {
-        col.is_null()
-    }
-    fn deleted(col: Col) -> Self::Deleted {
-        col.is_not_null()
-    }
+/// Both timestamp strategies: live while the column is `NULL`.
+macro_rules! nullable_timestamp_strategy {
+    ($strategy:ty, $kind:expr) => {
+        impl<Col: Expression + ExpressionMethods> MarkerStrategy<Col> for $strategy {
+            const KIND: MarkerKind = $kind;
+            type Live = diesel::dsl::IsNull<Col>;
+            type Deleted = diesel::dsl::IsNotNull<Col>;
+            fn live(col: Col) -> Self::Live {
+                col.is_null()
+            }
+            fn deleted(col: Col) -> Self::Deleted {
+                col.is_not_null()
+            }
+        }
+    };
 }
-
-impl<Col: Expression + ExpressionMethods> MarkerStrategy<Col> for TimestampTz {
-    const KIND: MarkerKind = MarkerKind::TimestampTz;
-    type Live = diesel::dsl::IsNull<Col>;
-    type Deleted = diesel::dsl::IsNotNull<Col>;
-    fn live(col: Col) -> Self::Live {
-        col.is_null()
-    }
-    fn deleted(col: Col) -> Self::Deleted {
-        col.is_not_null()
-    }
-}
+nullable_timestamp_strategy!(Timestamp, MarkerKind::Timestamp);
+nullable_timestamp_strategy!(TimestampTz, MarkerKind::TimestampTz);
 
 impl<Col: Expression<SqlType = Bool>> MarkerStrategy<Col> for Flag {
     const KIND: MarkerKind = MarkerKind::Flag;

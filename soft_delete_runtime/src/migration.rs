@@ -8,49 +8,53 @@ use crate::{MarkerKind, SoftDeleteError, SoftDeleteTable};
 ///
 /// Put it in your migrations, or call [`install`] at start-up.
 pub fn changeset_table_sql(dialect: Dialect) -> &'static str {
+    /// The table with the per-dialect column types filled in.
+    macro_rules! table {
+        ($id:literal, $time:literal, $name:literal, $index:literal) => {
+            concat!(
+                "CREATE TABLE IF NOT EXISTS soft_delete_changesets (\n",
+                "    id ",
+                $id,
+                ",\n",
+                "    created_at ",
+                $time,
+                " NOT NULL,\n",
+                "    actor TEXT,\n",
+                "    reason TEXT,\n",
+                "    root_table ",
+                $name,
+                " NOT NULL,\n",
+                "    root_key TEXT,\n",
+                "    rows_affected BIGINT NOT NULL DEFAULT 0,\n",
+                "    restored_at ",
+                $time,
+                ",\n",
+                "    restored_by TEXT",
+                $index,
+            )
+        };
+    }
+    macro_rules! created_at_index {
+        () => {
+            "\n);\nCREATE INDEX IF NOT EXISTS soft_delete_changesets_created_at ON soft_delete_changesets (created_at);"
+        };
+    }
     match dialect {
-        Dialect::Sqlite => {
-            "CREATE TABLE IF NOT EXISTS soft_delete_changesets (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TIMESTAMP NOT NULL,
-    actor TEXT,
-    reason TEXT,
-    root_table TEXT NOT NULL,
-    root_key TEXT,
-    rows_affected BIGINT NOT NULL DEFAULT 0,
-    restored_at TIMESTAMP,
-    restored_by TEXT
-);
-CREATE INDEX IF NOT EXISTS soft_delete_changesets_created_at ON soft_delete_changesets (created_at);"
-        }
-        Dialect::Postgres => {
-            "CREATE TABLE IF NOT EXISTS soft_delete_changesets (
-    id BIGSERIAL PRIMARY KEY,
-    created_at TIMESTAMP NOT NULL,
-    actor TEXT,
-    reason TEXT,
-    root_table TEXT NOT NULL,
-    root_key TEXT,
-    rows_affected BIGINT NOT NULL DEFAULT 0,
-    restored_at TIMESTAMP,
-    restored_by TEXT
-);
-CREATE INDEX IF NOT EXISTS soft_delete_changesets_created_at ON soft_delete_changesets (created_at);"
-        }
-        Dialect::Mysql => {
-            "CREATE TABLE IF NOT EXISTS soft_delete_changesets (
-    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    created_at DATETIME(6) NOT NULL,
-    actor TEXT,
-    reason TEXT,
-    root_table VARCHAR(255) NOT NULL,
-    root_key TEXT,
-    rows_affected BIGINT NOT NULL DEFAULT 0,
-    restored_at DATETIME(6),
-    restored_by TEXT,
-    INDEX soft_delete_changesets_created_at (created_at)
-);"
-        }
+        Dialect::Sqlite => concat!(
+            table!("INTEGER PRIMARY KEY AUTOINCREMENT", "TIMESTAMP", "TEXT", ""),
+            created_at_index!()
+        ),
+        Dialect::Postgres => concat!(
+            table!("BIGSERIAL PRIMARY KEY", "TIMESTAMP", "TEXT", ""),
+            created_at_index!()
+        ),
+        // MySQL has no `CREATE INDEX IF NOT EXISTS`: the index is declared with the table.
+        Dialect::Mysql => table!(
+            "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            "DATETIME(6)",
+            "VARCHAR(255)",
+            ",\n    INDEX soft_delete_changesets_created_at (created_at)\n);"
+        ),
     }
 }
 

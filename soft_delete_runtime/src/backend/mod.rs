@@ -172,3 +172,23 @@ macro_rules! common_backend_ops {
     };
 }
 pub(crate) use common_backend_ops;
+
+/// `insert_changeset` with `RETURNING id`: one round trip (PostgreSQL, SQLite 3.35+).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! insert_returning_id {
+    () => {
+        fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            new: &$crate::changeset::NewChangeset<'_>,
+        ) -> diesel::QueryResult<i64> {
+            use diesel::prelude::*;
+            use $crate::schema::soft_delete_changesets as t;
+            diesel::insert_into(t::table)
+                .values(new)
+                .returning(t::id)
+                .get_result(conn)
+        }
+    };
+}
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use insert_returning_id;

@@ -22,15 +22,5 @@ impl SoftDeleteBackend for Pg {
         }
     }
 
-    fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        new: &crate::changeset::NewChangeset<'_>,
-    ) -> diesel::QueryResult<i64> {
-        use crate::schema::soft_delete_changesets as t;
-        use diesel::prelude::*;
-        diesel::insert_into(t::table)
-            .values(new)
-            .returning(t::id)
-            .get_result(conn)
-    }
+    super::insert_returning_id!();
 }

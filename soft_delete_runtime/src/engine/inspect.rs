@@ -5,7 +5,6 @@ use super::graph::components_from;
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::changeset::ChangesetRows;
 use crate::connection::SoftDeleteConnection;
-use crate::registry::graph;
 use crate::sql::Stmt;
 use crate::{Changeset, SoftDeleteError};
 
@@ -15,12 +14,7 @@ pub(crate) fn rows<C: SoftDeleteConnection>(
     id: i64,
 ) -> Result<Vec<ChangesetRows>, SoftDeleteError> {
     let changeset = Changeset::find(conn, id)?;
-    let root =
-        graph()
-            .table(&changeset.root_table)
-            .ok_or_else(|| SoftDeleteError::UnknownTable {
-                table: changeset.root_table.clone(),
-            })?;
+    let root = super::root_of(&changeset)?;
     let text = match <C::Backend as SoftDeleteBackend>::DIALECT {
         Dialect::Mysql => " AS CHAR)",
         _ => " AS TEXT)",

@@ -41,6 +41,17 @@ pub(crate) fn run_hook<C: SoftDeleteConnection>(
     hook(&mut ctx)
 }
 
+/// The facts of the table a changeset started from.
+pub(crate) fn root_of(
+    changeset: &crate::Changeset,
+) -> Result<&'static crate::TableMeta, SoftDeleteError> {
+    crate::registry::graph()
+        .table(&changeset.root_table)
+        .ok_or_else(|| SoftDeleteError::UnknownTable {
+            table: changeset.root_table.clone(),
+        })
+}
+
 /// Per-table row counts, in the order tables were first touched.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TableCounts(Vec<(&'static str, u64)>);

@@ -32,12 +32,7 @@ fn run<C: SoftDeleteConnection>(
     if changeset.restored_at.is_some() {
         return Err(SoftDeleteError::AlreadyRestored { id });
     }
-    let root =
-        graph()
-            .table(&changeset.root_table)
-            .ok_or_else(|| SoftDeleteError::UnknownTable {
-                table: changeset.root_table.clone(),
-            })?;
+    let root = super::root_of(&changeset)?;
     if root.deletion_id.is_none() {
         return Err(SoftDeleteError::InvalidInput {
             message: format!(

@@ -78,15 +78,7 @@ fn run<C: SoftDeleteConnection>(
     counts.add(meta.table, n as u64);
 
     if meta.deletion_id.is_some() {
-        cascade(
-            conn,
-            meta,
-            id,
-            instant,
-            audit,
-            &mut counts,
-            &mut hooked,
-        )?;
+        cascade(conn, meta, id, instant, audit, &mut counts, &mut hooked)?;
         // Protect edges of cascaded tables: their rows are only known now; an error rolls back.
         for (table, _) in counts.iter().skip(1).collect::<Vec<_>>() {
             if let Some(child) = crate::registry::graph().table(table) {
