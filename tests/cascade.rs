@@ -370,6 +370,19 @@ macro_rules! cascade_suite {
         }
 
         #[test]
+        fn hard_delete_with_on_delete_cascade_in_the_schema() {
+            let ddl = crate::common::schema::DDL
+                .replace("REFERENCES authors (id)", "REFERENCES authors (id) ON DELETE CASCADE")
+                .replace("REFERENCES posts (id)", "REFERENCES posts (id) ON DELETE CASCADE");
+            let mut conn = connect("hard_delete_on_delete_cascade", &ddl);
+            seed_blog(&mut conn, 2, 2, 2);
+            let removed = author(&mut conn, 2).hard_delete(&mut conn).expect("hard delete");
+            assert_eq!(removed.total(), 1 + 2 + 4, "children are removed first, so the schema cascade finds nothing left");
+            let left: Vec<i32> = comments::table.select(comments::id).order(comments::id).load(&mut conn).expect("c");
+            assert_eq!(left, vec![1, 2, 3, 4]);
+        }
+
+        #[test]
         fn bulk_soft_delete_is_one_changeset() {
             let mut conn = connect("bulk", crate::common::schema::DDL);
             seed_blog(&mut conn, 1, 4, 2);
@@ -392,7 +405,8 @@ macro_rules! cascade_suite {
             let mut ids = Vec::new();
             for p in 1..=5 {
                 let actor = if p % 2 == 0 { "even" } else { "odd" };
-                ids.push(post(&mut conn, p).soft_delete_with(&mut conn, DeleteOptions::new().actor(actor)).expect("d").id);
+                let opts = DeleteOptions::new().actor(actor).at(day(p as u32));
+                ids.push(post(&mut conn, p).soft_delete_with(&mut conn, opts).expect("d").id);
             }
             Changeset::restore(&mut conn, ids[0]).expect("restore");
             let page1 = Changeset::list(&mut conn, &ChangesetFilter::new().limit(2)).expect("list");
@@ -401,6 +415,8 @@ macro_rules! cascade_suite {
             assert_eq!(page2.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
             let odd_trash = Changeset::list(&mut conn, &ChangesetFilter::new().actor("odd").restored(false)).expect("list");
             assert_eq!(odd_trash.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids[4], ids[2]]);
+            let dated = Changeset::list(&mut conn, &ChangesetFilter::new().since(day(2)).until(day(4))).expect("list");
+            assert_eq!(dated.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids[2], ids[1]], "created on days 2 and 3");
             let authors_only = Changeset::list(&mut conn, &ChangesetFilter::new().root_table("authors")).expect("list");
             assert!(authors_only.is_empty());
             assert!(matches!(Changeset::restore(&mut conn, 999_999), Err(SoftDeleteError::ChangesetNotFound { id: 999_999 })));
