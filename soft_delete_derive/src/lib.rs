@@ -4,8 +4,8 @@
 //! column, cascade and protect edges, hooks — as impls of the runtime's traits. All SQL and all
 //! behaviour live in `soft_delete_runtime`; use the derive through its re-export there.
 //!
-//! The pipeline is one file a stage: [`attr`] parses the attributes into plain data, [`model`]
-//! builds and validates the model (collecting every error), [`expand`] generates code from the
+//! The pipeline is one file a stage: `attr.rs` parses the attributes into plain data, `model.rs`
+//! builds and validates the model (collecting every error), `expand.rs` generates code from the
 //! validated model only.
 
 mod attr;
