@@ -7,7 +7,7 @@
 use proc_macro2::Span;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, Path, Token};
+use syn::{Attribute, Ident, LitStr, Meta, Path, Token};
 
 use crate::symbol::*;
 
@@ -33,6 +33,9 @@ pub struct SoftDeleteAttrs {
     pub cascade: Option<Spanned<Vec<Path>>>,
     pub protect: Option<Spanned<Vec<Path>>>,
     pub hooks: Option<Span>,
+    /// An attribute could not be parsed to its end: keys after the error are unknown, so rules
+    /// about absent keys (the default marker, `cascade` without `deletion_id`) must not fire.
+    pub incomplete: bool,
 }
 
 /// What `#[diesel(...)]` on the struct said, as far as the derive cares.
@@ -43,10 +46,13 @@ pub struct DieselAttrs {
 }
 
 fn duplicate(key: &Ident) -> syn::Error {
-    syn::Error::new(
-        key.span(),
-        format!("duplicate `{key}` key: write it once in `#[soft_delete(...)]`"),
-    )
+    let msg = match key.to_string().as_str() {
+        CASCADE | PROTECT => format!(
+            "duplicate `{key}` key: list every edge in one `{key}(...)`, for example `{key}(posts::author_id, comments::author_id)`"
+        ),
+        _ => format!("duplicate `{key}` key: write it once in `#[soft_delete(...)]`"),
+    };
+    syn::Error::new(key.span(), msg)
 }
 
 fn set<T>(slot: &mut Option<T>, key: &Ident, value: T, errors: &mut Vec<syn::Error>) {
@@ -59,18 +65,51 @@ fn set<T>(slot: &mut Option<T>, key: &Ident, value: T, errors: &mut Vec<syn::Err
 
 fn column_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Ident> {
     if !input.peek(Token![=]) {
-        return Err(syn::Error::new(
-            key.span(),
-            format!("expected `{key} = column`, for example `#[soft_delete({key} = {key})]`"),
-        ));
+        let msg = match key.to_string().as_str() {
+            DELETED => format!(
+                "`{key}` names a bool flag column: write `{key} = column`, for example `#[soft_delete({key} = is_deleted)]`"
+            ),
+            DELETION_ID => format!(
+                "expected `{key} = column`, for example `#[soft_delete({key} = changeset_id)]`; a field named `{DELETION_ID}` is found without this key"
+            ),
+            _ => format!(
+                "expected `{key} = column`, for example `#[soft_delete({key} = removed_at)]`; a field named `{DELETED_AT}` is found without this key"
+            ),
+        };
+        return Err(syn::Error::new(key.span(), msg));
     }
     input.parse::<Token![=]>()?;
-    input.parse::<Ident>().map_err(|e| {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        let value = lit.value();
+        let example = if syn::parse_str::<Ident>(&value).is_ok() {
+            value
+        } else {
+            key.to_string()
+        };
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`{key}` takes a column name, not a string: write `{key} = {example}`, without quotes"),
+        ));
+    }
+    let path = input.call(Path::parse_mod_style).map_err(|e| {
         syn::Error::new(
             e.span(),
             format!("`{key}` takes a column name: `#[soft_delete({key} = column)]`"),
         )
-    })
+    })?;
+    if let Some(col) = path.get_ident() {
+        return Ok(col.clone());
+    }
+    let last = path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    Err(syn::Error::new_spanned(
+        &path,
+        format!("`{key}` takes a column of this model's table by its name alone: write `{key} = {last}`"),
+    ))
 }
 
 fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
@@ -85,9 +124,32 @@ fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
     }
     let content;
     syn::parenthesized!(content in input);
-    let paths: Punctuated<Path, Token![,]> = content
-        .parse_terminated(Path::parse_mod_style, Token![,])
-        .map_err(|e| syn::Error::new(e.span(), format!("malformed `{key}(...)`: {help}")))?;
+    let mut paths = Vec::new();
+    while !content.is_empty() {
+        if content.peek(LitStr) {
+            let lit: LitStr = content.parse()?;
+            return Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "`{key}` takes column paths, not strings: write `{key}({})`, without quotes",
+                    lit.value()
+                ),
+            ));
+        }
+        let path = content
+            .call(Path::parse_mod_style)
+            .map_err(|e| syn::Error::new(e.span(), format!("malformed `{key}(...)`: {help}")))?;
+        paths.push(path);
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected `,` between the columns of `{key}(...)`: {help}"),
+            )
+        })?;
+    }
     if paths.is_empty() {
         return Err(syn::Error::new(
             key.span(),
@@ -105,7 +167,7 @@ fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
             ));
         }
     }
-    Ok(paths.into_iter().collect())
+    Ok(paths)
 }
 
 impl SoftDeleteAttrs {
@@ -113,6 +175,17 @@ impl SoftDeleteAttrs {
     pub fn parse(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> SoftDeleteAttrs {
         let mut out = SoftDeleteAttrs::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident(SOFT_DELETE)) {
+            if !matches!(attr.meta, Meta::List(_)) {
+                errors.push(syn::Error::new_spanned(
+                    &attr.meta,
+                    format!(
+                        "`#[soft_delete]` takes keys in parentheses, for example `#[soft_delete(cascade(posts::author_id))]`; the keys are: {}",
+                        KEYS.join(", ")
+                    ),
+                ));
+                out.incomplete = true;
+                continue;
+            }
             let result = attr.parse_args_with(|input: ParseStream<'_>| {
                 while !input.is_empty() {
                     let key: Ident = input.parse().map_err(|e| {
@@ -171,12 +244,18 @@ impl SoftDeleteAttrs {
                     if input.is_empty() {
                         break;
                     }
-                    input.parse::<Token![,]>()?;
+                    input.parse::<Token![,]>().map_err(|e| {
+                        syn::Error::new(
+                            e.span(),
+                            format!("expected `,` after `{key}`: separate the keys with commas, as in `#[soft_delete(deleted_at = removed_at, hooks)]`"),
+                        )
+                    })?;
                 }
                 Ok(())
             });
             if let Err(e) = result {
                 errors.push(e);
+                out.incomplete = true;
             }
         }
         out

@@ -18,7 +18,11 @@ mod tests;
 use proc_macro::TokenStream;
 
 /// Makes a Diesel model soft-deletable. See `soft_delete_runtime` for the attribute reference.
-#[proc_macro_derive(SoftDeletable, attributes(soft_delete))]
+///
+/// `diesel` is registered as a helper attribute too, because the derive reads
+/// `#[diesel(table_name = ..., primary_key(...))]` and `#[diesel(column_name = ...)]`: a model
+/// that derives nothing else from Diesel can still name its table.
+#[proc_macro_derive(SoftDeletable, attributes(soft_delete, diesel))]
 pub fn derive_soft_deletable(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
 }

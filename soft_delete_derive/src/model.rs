@@ -192,10 +192,18 @@ impl Model {
         let primary_key = pk_column.and_then(|col| match find(&col.to_string()) {
             Some(f) => Some(Field { ident: f.ident.clone(), ty: f.ty.clone(), column: f.column.clone() }),
             None => {
-                errors.push(syn::Error::new(
-                    struct_span,
-                    format!("no field maps the primary key column `{col}`: add the field, or name the key with `#[diesel(primary_key(column))]`"),
-                ));
+                let err = if diesel.primary_key.is_some() {
+                    syn::Error::new(
+                        col.span(),
+                        format!("no field maps the primary key column `{col}`: add a field named `{col}`, or put `#[diesel(column_name = {col})]` on the field that holds it"),
+                    )
+                } else {
+                    syn::Error::new(
+                        struct_span,
+                        format!("no field maps the primary key column `{col}`: add a field named `{col}`, or name the key column with `#[diesel(primary_key(column))]`"),
+                    )
+                };
+                errors.push(err);
                 None
             }
         });
@@ -225,6 +233,8 @@ impl Model {
                     }
                 }
             }
+            // The attribute that failed to parse may have named the marker: its error is enough.
+            None if attrs.incomplete => None,
             None => match find(DELETED_AT) {
                 Some(f) => Some((f, false, None)),
                 None => {
@@ -245,8 +255,10 @@ impl Model {
             match strategy {
                 Some(s) => Some((Field { ident: f.ident.clone(), ty: f.ty.clone(), column: f.column.clone() }, s)),
                 None => {
-                    let msg = if flag {
-                        format!("the flag field `{}` must be `bool` (with `#[soft_delete(deleted = ...)]`)", f.ident)
+                    let msg = if flag && timestamp_strategy(&f.ty).is_some() {
+                        format!("`deleted = {col}` names a bool flag, but `{field}` is a timestamp: for a timestamp marker write `#[soft_delete(deleted_at = {col})]`, or make the field `bool`", col = f.column, field = f.ident)
+                    } else if flag {
+                        format!("the flag field `{}` must be `bool` (the `deleted = ...` key names a `Bool` column); for a timestamp marker write `#[soft_delete(deleted_at = {})]` with `Option<NaiveDateTime>`", f.ident, f.column)
                     } else if is_named(&f.ty, "bool") {
                         format!("`{}` is a `bool`: for the flag strategy write `#[soft_delete(deleted = {})]`", f.ident, f.column)
                     } else {
@@ -283,7 +295,7 @@ impl Model {
             } else {
                 errors.push(syn::Error::new_spanned(
                     &f.ty,
-                    format!("the `deletion_id` field `{}` must be `Option<i64>` (a nullable `BigInt` column)", f.ident),
+                    format!("the `deletion_id` field must be `Option<i64>` (a nullable `BigInt` column): write `{}: Option<i64>`", f.ident),
                 ));
                 None
             }
@@ -291,7 +303,7 @@ impl Model {
 
         // Edges.
         let cascade = attrs.cascade.map(|c| {
-            if attrs.deletion_id.is_none() && find(DELETION_ID).is_none() {
+            if attrs.deletion_id.is_none() && find(DELETION_ID).is_none() && !attrs.incomplete {
                 errors.push(syn::Error::new(
                     c.span,
                     "`cascade` needs a `deletion_id` column on this model, so restore knows which rows the cascade hid: add `deletion_id: Option<i64>`",

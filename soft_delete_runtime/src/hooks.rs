@@ -59,6 +59,11 @@ impl HookContext<'_> {
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` says `#[soft_delete(hooks)]` but does not implement `SoftDeleteHooks`",
+    label = "`#[soft_delete(hooks)]` asks you to write `impl SoftDeleteHooks for {Self}`",
+    note = "write `impl soft_delete_runtime::SoftDeleteHooks for {Self} {{ ... }}` overriding the hooks you need, or remove `hooks` from `#[soft_delete(...)]` to get no-op hooks"
+)]
 pub trait SoftDeleteHooks {
     /// Before the operation hides rows of this table.
     fn before_soft_delete(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {

@@ -67,6 +67,11 @@ impl<Col: Expression<SqlType = Bool>> MarkerStrategy<Col> for Flag {
 }
 
 /// Strategies whose marker records *when* a row was hidden (needed by `purge`).
+#[diagnostic::on_unimplemented(
+    message = "`purge` needs a timestamp marker, but this model marks hidden rows with `{Self}`",
+    label = "`purge` picks rows by when they were hidden, which a bool flag does not record",
+    note = "give the model a timestamp marker, `deleted_at: Option<NaiveDateTime>` (or `Option<DateTime<Utc>>`) over a nullable timestamp column; `hard_delete` removes a hidden row of a flag model permanently"
+)]
 pub trait TimestampedStrategy {}
 impl TimestampedStrategy for Timestamp {}
 impl TimestampedStrategy for TimestampTz {}

@@ -26,9 +26,9 @@ pub trait SoftDeleteTable: diesel::Table + Default + Copy + 'static {
 /// A soft-deletable table with a `deletion_id` column: it can be the parent or the child of a
 /// `cascade` edge, and its rows record which changeset hid them.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot take part in a cascade: its model has no `deletion_id` column",
-    label = "this table's model needs a `deletion_id` field",
-    note = "add `deletion_id: Option<i64>` to the model and a nullable `BigInt` column `deletion_id` to the table (or name another with `#[soft_delete(deletion_id = col)]`)"
+    message = "`{Self}` cannot take part in a cascade: it needs a `#[derive(SoftDeletable)]` model with a `deletion_id` column",
+    label = "no `SoftDeletable` model with a `deletion_id` field maps this table",
+    note = "derive `SoftDeletable` on the model whose `#[diesel(table_name = ...)]` names this table, and give that model `deletion_id: Option<i64>` over a nullable `BigInt` column (or name another column with `#[soft_delete(deletion_id = col)]`)"
 )]
 pub trait CascadeTarget: SoftDeleteTable {
     /// The `deletion_id` column.

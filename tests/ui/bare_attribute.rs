@@ -1,0 +1,25 @@
+use chrono::NaiveDateTime;
+use soft_delete_runtime::prelude::*;
+
+diesel::table! {
+    posts (id) {
+        id -> Integer,
+        author_id -> Integer,
+        title -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+#[derive(SoftDeletable)]
+#[diesel(table_name = posts)]
+#[soft_delete]
+struct Post {
+    id: i32,
+    author_id: i32,
+    title: String,
+    deleted_at: Option<NaiveDateTime>,
+    deletion_id: Option<i64>,
+}
+
+fn main() {}
