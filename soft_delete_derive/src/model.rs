@@ -216,7 +216,7 @@ impl Model {
                     MarkerKey::Flag(c) => (c, true),
                 };
                 match find(&col.to_string()) {
-                    Some(f) => Some((f, flag, Some(col.span()))),
+                    Some(f) => Some((f, flag)),
                     None => {
                         errors.push(syn::Error::new(
                             col.span(),
@@ -236,7 +236,7 @@ impl Model {
             // The attribute that failed to parse may have named the marker: its error is enough.
             None if attrs.incomplete => None,
             None => match find(DELETED_AT) {
-                Some(f) => Some((f, false, None)),
+                Some(f) => Some((f, false)),
                 None => {
                     errors.push(syn::Error::new(
                         struct_span,
@@ -246,7 +246,7 @@ impl Model {
                 }
             },
         };
-        let marker = marker.and_then(|(f, flag, key_span)| {
+        let marker = marker.and_then(|(f, flag)| {
             let strategy = if flag {
                 is_named(&f.ty, "bool").then_some(Strategy::Flag)
             } else {
@@ -264,7 +264,6 @@ impl Model {
                     } else {
                         format!("the marker field `{}` must be `Option<chrono::NaiveDateTime>` or `Option<chrono::DateTime<Utc>>`; for a bool flag write `#[soft_delete(deleted = {})]`", f.ident, f.column)
                     };
-                    let _ = key_span;
                     errors.push(syn::Error::new_spanned(&f.ty, msg));
                     None
                 }
