@@ -242,6 +242,8 @@ macro_rules! concurrency_suite {
             );
             assert!(tally.unexpected.is_empty(), "operations failed with unexpected errors:\n{}", tally.unexpected.join("\n"));
             assert!(tally.ops > 0);
+            let seeded = (AUTHORS + POSTS + COMMENTS + TAGS + POSTS + CATEGORIES) as usize;
+            assert_eq!(check.rows, seeded, "rows lost");
             check.assert_clean(test);
         }
 
@@ -300,6 +302,8 @@ macro_rules! concurrency_suite {
         /// Violations of the invariants, by kind.
         #[derive(Default)]
         struct Check {
+            /// Rows of the blog and category tables (soft deletes and restores never remove one).
+            rows: usize,
             rows_checked: usize,
             /// `deleted_at` and `deletion_id` disagree, or the changeset is missing or restored.
             unaccounted: Vec<String>,
@@ -326,7 +330,7 @@ macro_rules! concurrency_suite {
                 .into_iter()
                 .map(|c| (c.id, c))
                 .collect();
-            let mut check = Check { rows_checked: rows.len() + changesets.len(), ..Check::default() };
+            let mut check = Check { rows: rows.len(), rows_checked: rows.len() + changesets.len(), ..Check::default() };
             for (key, row) in &rows {
                 match (row.deleted_at, row.deletion_id) {
                     (None, None) => {
