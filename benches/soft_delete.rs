@@ -342,11 +342,11 @@ type Variant<'a, C, I> = (&'static str, &'a mut dyn FnMut(&mut C, I));
 /// `setup` (untimed), the variant (timed), `teardown` (untimed).
 ///
 /// Criterion measures the variants one after the other, so a change in background load between
-/// them (the machine is shared) would show up as a difference between lib and hand. The `RATIO`
-/// lines therefore come from interleaved rounds run after criterion's measurement: each round
-/// runs every variant once, in rotating order (at least 5 rounds, more while under 2 s), and
-/// the medians of those per-iteration times are compared: lib against `hand`, and against any
-/// further variant.
+/// them (the machine is shared) would show up as a difference between lib and hand. After
+/// criterion's measurement, interleaved rounds therefore run every variant once per round, in
+/// rotating order (at least 5 rounds, more while under 2 s). The `RATIO` lines compare the
+/// medians of all per-iteration times recorded for a variant (criterion's warm-up and samples,
+/// and the interleaved rounds): lib against `hand`, and against any further variant.
 #[allow(clippy::too_many_arguments)]
 fn compare<C, I>(
     c: &mut Criterion,
@@ -407,12 +407,12 @@ fn compare<C, I>(
     }
     for ((_, key), times) in keys.iter().zip(&paired) {
         for d in times {
-            record(&format!("{key}/paired"), *d);
+            record(key, *d);
         }
     }
-    let lib = median_of(paired[0].clone());
-    for ((label, _), times) in keys.iter().zip(&paired).skip(1) {
-        let other = median_of(times.clone());
+    let lib = recorded_median(&keys[0].1);
+    for (label, key) in &keys[1..] {
+        let other = recorded_median(key);
         if *label == "hand" {
             print_ratio(name, backend, lib, other);
         } else {
@@ -867,7 +867,7 @@ macro_rules! suite {
                 if enabled(&name) {
                     println!(
                         "INDEX reads/lookup {NAME} {label}: lib {} per {} lookups",
-                        fmt_d(recorded_median(&format!("{name}/{NAME}/lib/paired"))),
+                        fmt_d(recorded_median(&format!("{name}/{NAME}/lib"))),
                         targets.len()
                     );
                 }
@@ -909,7 +909,7 @@ macro_rules! suite {
                 if enabled(&name) {
                     println!(
                         "INDEX reads/count {NAME} {label}: lib {} per {} counts",
-                        fmt_d(recorded_median(&format!("{name}/{NAME}/lib/paired"))),
+                        fmt_d(recorded_median(&format!("{name}/{NAME}/lib"))),
                         targets.len()
                     );
                 }
@@ -962,6 +962,12 @@ macro_rules! suite {
                     ("hand", &mut |conn: &mut Conn, id: i64| hand_restore(conn, id)),
                 ],
             );
+            if enabled("cascade/restore") {
+                let id = hand_delete(&mut conn, 1);
+                settle(&mut conn);
+                diagnose_restore(&mut conn, id);
+                hand_restore(&mut conn, id);
+            }
         }
 
         // 3. Scaling --------------------------------------------------------------------------
@@ -1100,9 +1106,16 @@ macro_rules! suite {
 
         fn purge(sizes: &Sizes) {
             let (authors_n, posts_per, comments_per) = sizes.purge;
-            for batch in sizes.purge_batches {
-                let mut times = Vec::new();
-                for side in ["lib", "hand"] {
+            // lib, hand, hand, lib: each side runs once early and once late.
+            let order: &[&str] = if smoke() {
+                &["lib", "hand"]
+            } else {
+                &["lib", "hand", "hand", "lib"]
+            };
+            for (b, batch) in sizes.purge_batches.into_iter().enumerate() {
+                let mut lib_times = Vec::new();
+                let mut hand_times = Vec::new();
+                for (run, &side) in order.iter().enumerate() {
                     let (mut conn, events) = fresh("purge");
                     seed(
                         &mut conn,
@@ -1112,6 +1125,9 @@ macro_rules! suite {
                         Hidden::PostsAndComments,
                         true,
                     );
+                    if b == 0 && run == 0 {
+                        diagnose_purge(&mut conn, batch);
+                    }
                     events.take_transactions();
                     let ((rows, batches), time) = timed(|| {
                         if side == "lib" {
@@ -1129,17 +1145,103 @@ macro_rules! suite {
                     let longest = tx.iter().max().copied().unwrap_or_default();
                     let left = count(&mut conn, "comments") + count(&mut conn, "posts");
                     println!(
-                        "PURGE {NAME} {side} batch_size={batch}: {rows} rows in {} = {:.0} rows/s; {batches} batches, {} transactions, longest {}, median {}; rows left {left}",
+                        "PURGE {NAME} {side} batch_size={batch} run {}: {rows} rows in {} = {:.0} rows/s; {batches} batches, {} transactions, longest {}, median {}; rows left {left}",
+                        run + 1,
                         fmt_d(time),
                         rows as f64 / time.as_secs_f64(),
                         tx.len(),
                         fmt_d(longest),
                         fmt_d(median_of(tx.clone())),
                     );
-                    times.push(time);
+                    if side == "lib" {
+                        lib_times.push(time);
+                    } else {
+                        hand_times.push(time);
+                    }
                 }
-                print_ratio(&format!("purge/batch_{batch}"), NAME, times[0], times[1]);
+                print_ratio(
+                    &format!("purge/batch_{batch}"),
+                    NAME,
+                    median_of(lib_times),
+                    median_of(hand_times),
+                );
             }
+        }
+
+        /// Runs `sql` in a transaction that is rolled back, and returns how long it took.
+        fn timed_and_rolled_back(conn: &mut Conn, before: &str, sql: &str) -> Duration {
+            let mut took = Duration::ZERO;
+            let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
+                if !before.is_empty() {
+                    exec(conn, before);
+                }
+                took = timed(|| exec(conn, sql)).1;
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            settle(conn);
+            took
+        }
+
+        /// Where a purge batch's time goes: the engine first marks every descendant row with an
+        /// UPDATE of `deletion_id`, then deletes the marked rows; a hand-written purge only
+        /// deletes. Both statements over the comments of one batch of posts, rolled back.
+        fn diagnose_purge(conn: &mut Conn, batch: u32) {
+            let victims = format!(
+                "(SELECT id FROM posts WHERE deleted_at IS NOT NULL AND deleted_at < {} ORDER BY id LIMIT {batch})",
+                ts_literal("2021-01-01 00:00:00")
+            );
+            let mark = timed_and_rolled_back(
+                conn,
+                "",
+                &format!("UPDATE comments SET deletion_id = -7 WHERE post_id IN {victims}"),
+            );
+            let delete = timed_and_rolled_back(
+                conn,
+                "",
+                &format!("DELETE FROM comments WHERE post_id IN {victims}"),
+            );
+            println!(
+                "DIAG {NAME} purge batch of {batch} posts: marking UPDATE of their comments {}, DELETE of the same comments {}",
+                fmt_d(mark),
+                fmt_d(delete)
+            );
+        }
+
+        /// Where the engine's restore time goes on this backend: the "retag" statement it runs
+        /// for every incoming cascade edge (moving rows whose parent is hidden by another
+        /// changeset), as issued and without its redundant `deletion_id IS NOT NULL` term, after
+        /// the parents were restored as the engine does. Rolled back.
+        fn diagnose_restore(conn: &mut Conn, id: i64) {
+            let before = format!(
+                "UPDATE authors SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {id}; \
+                 UPDATE posts SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {id};"
+            );
+            let retag = |extra: &str| {
+                format!(
+                    "UPDATE comments SET deletion_id = sd_parent.deletion_id FROM posts AS sd_parent \
+                     WHERE sd_parent.id = comments.post_id AND comments.deletion_id = {id} \
+                     AND {extra}sd_parent.deletion_id <> {id} AND sd_parent.deleted_at IS NOT NULL"
+                )
+            };
+            let issued = timed_and_rolled_back(
+                conn,
+                &before,
+                &retag("sd_parent.deletion_id IS NOT NULL AND "),
+            );
+            let without = timed_and_rolled_back(conn, &before, &retag(""));
+            let restore = timed_and_rolled_back(
+                conn,
+                &before,
+                &format!(
+                    "UPDATE comments SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {id}"
+                ),
+            );
+            println!(
+                "DIAG {NAME} restore of author 1's changeset: comments retag as issued {}, without `sd_parent.deletion_id IS NOT NULL` {}; the restoring UPDATE of the comments {}",
+                fmt_d(issued),
+                fmt_d(without),
+                fmt_d(restore)
+            );
         }
 
         // 6. Index advice ---------------------------------------------------------------------
