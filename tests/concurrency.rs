@@ -23,9 +23,7 @@ mod common;
 
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 macro_rules! concurrency_suite {
-    // `$default` marks the tests that run at the server's default isolation level, and
-    // `$lock_timeout` the lock-timeout test (PostgreSQL: ignored, see the reasons given there).
-    ($(#[$default:meta])*; $(#[$lock_timeout:meta])*) => {
+    () => {
         use std::collections::BTreeMap;
         use std::sync::{Arc, Mutex};
         use std::time::{Duration, Instant};
@@ -363,7 +361,6 @@ macro_rules! concurrency_suite {
         }
 
         #[test]
-        $(#[$default])*
         fn concurrent_writers_at_the_default_isolation_level() {
             run_workload("concurrent_default", false);
         }
@@ -450,7 +447,6 @@ macro_rules! concurrency_suite {
         }
 
         #[test]
-        $(#[$default])*
         fn race_restore_child_while_parent_is_hidden() {
             restore_child_while_parent_is_hidden("race_restore_child_default", false);
         }
@@ -461,7 +457,6 @@ macro_rules! concurrency_suite {
         }
 
         #[test]
-        $(#[$default])*
         fn race_hide_parent_while_child_is_restored() {
             hide_parent_while_child_is_restored("race_hide_parent_default", false);
         }
@@ -472,7 +467,6 @@ macro_rules! concurrency_suite {
         }
 
         #[test]
-        $(#[$default])*
         fn race_restore_child_changeset_while_parent_changeset_is_restored() {
             restore_child_changeset_while_parent_changeset_is_restored("race_two_restores_default", false);
         }
@@ -484,7 +478,6 @@ macro_rules! concurrency_suite {
         /// Expected: `Err(e)` with `e.is_retryable()`. Actual on PostgreSQL:
         /// `Database(DatabaseError(Unknown, "canceling statement due to lock timeout"))`, not retryable.
         #[test]
-        $(#[$lock_timeout])*
         fn lock_wait_timeout_is_retryable() {
             let test = "lock_wait_timeout";
             let mut conn = connect(test, crate::common::schema::DDL);
@@ -554,10 +547,7 @@ mod postgres {
         conn.build_transaction().serializable().run(f)
     }
 
-    concurrency_suite!(
-        #[ignore = "runtime bug: at PostgreSQL's default READ COMMITTED, concurrent soft deletes and restores leave live rows under hidden parents and rows carrying restored changesets"];
-        #[ignore = "runtime bug: PostgreSQL's lock_timeout (55P03) is reported as Database, not as a retryable Transient error"]
-    );
+    concurrency_suite!();
 }
 
 #[cfg(feature = "mysql")]
@@ -605,5 +595,5 @@ mod mysql {
         conn.transaction(f)
     }
 
-    concurrency_suite!(;);
+    concurrency_suite!();
 }

@@ -1051,8 +1051,8 @@ macro_rules! model_suite {
             }
         }
 
-        /// Every operation, with purges starting from every table but `categories` (see the
-        /// ignored test below).
+        /// Every operation, with purges starting from every table but `categories` (which the
+        /// next test purges).
         #[test]
         fn random_forests_and_operations_match_the_reference_model() {
             let tables = TABLES.iter().copied().filter(|t| *t != Tbl::Categories).collect();
@@ -1061,7 +1061,6 @@ macro_rules! model_suite {
 
         /// The same with purges of the self-referencing `categories` table too.
         #[test]
-        #[ignore = "runtime bug: Category::purge of a hidden subtree fails with a foreign-key violation (delete order under a self-reference; see the purge_* tests)"]
         fn random_forests_with_category_purges_match_the_reference_model() {
             run_model(
                 "model_based_category_purge",
@@ -1088,7 +1087,6 @@ macro_rules! model_suite {
         /// Expected: `Ok`, all three rows removed (one batch). Actual: `Database(ForeignKeyViolation)`,
         /// nothing removed, on every backend.
         #[test]
-        #[ignore = "runtime bug: purge deletes a non-seed level-1 row before a level-0 seed that references it (FK violation)"]
         fn purge_in_batches_with_a_seed_below_a_non_seed() {
             let mut conn = connect("purge_seed_below_non_seed", crate::common::schema::DDL);
             seed_categories(&mut conn, &[(1, None), (3, Some(1)), (2, Some(3))]);
@@ -1123,7 +1121,6 @@ macro_rules! model_suite {
         /// Expected: `Ok`, project, milestone and task removed. Actual: `Database(ForeignKeyViolation)`
         /// on every backend, for hard delete and for purge.
         #[test]
-        #[ignore = "runtime bug: hard delete/purge of a diamond deletes a parent table before a child table marked at the same level (FK violation)"]
         fn hard_delete_and_purge_of_a_diamond_remove_children_first() {
             let mut conn = connect("diamond_remove", crate::common::schema::DDL);
             conn.batch_execute(
@@ -1149,7 +1146,6 @@ macro_rules! model_suite {
         ///
         /// Expected: `Ok` every time. Actual: `InvalidInput { "purge cutoff ... is in the future" }`.
         #[test]
-        #[ignore = "runtime bug: purge rejects a cutoff of Utc::now() as in the future (compares with a microsecond-truncated now)"]
         fn purge_up_to_now_is_accepted() {
             let mut conn = connect("purge_now", crate::common::schema::DDL);
             for _ in 0..100 {
@@ -1177,7 +1173,6 @@ fn postgres_purge_removes_a_hidden_category_chain() {
 
 #[cfg(feature = "mysql")]
 #[test]
-#[ignore = "runtime bug: on MySQL/MariaDB purging a hidden parent and child in one DELETE violates the self-referencing FK (checked row by row)"]
 fn mysql_purge_removes_a_hidden_category_chain() {
     mysql::purge_removes_a_hidden_category_chain();
 }

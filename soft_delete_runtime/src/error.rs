@@ -161,7 +161,8 @@ impl From<diesel::result::Error> for SoftDeleteError {
 
 /// Serialization failures (PostgreSQL 40001, MySQL deadlock 1213 — Diesel maps both to
 /// `SerializationFailure`), and the transient errors Diesel reports as `Unknown`: PostgreSQL's
-/// deadlock (40P01), MySQL's lock wait timeout (1205), SQLite's busy/locked database.
+/// deadlock (40P01) and lock timeouts (55P03), MySQL's lock wait timeout (1205), SQLite's
+/// busy/locked database.
 fn is_transient(e: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     match e {
@@ -170,6 +171,8 @@ fn is_transient(e: &diesel::result::Error) -> bool {
             let m = info.message().to_ascii_lowercase();
             m.contains("deadlock")
                 || m.contains("lock wait timeout")
+                || m.contains("lock timeout")
+                || m.contains("could not obtain lock")
                 || m.contains("could not serialize")
                 || m.contains("database is locked")
                 || m.contains("database table is locked")

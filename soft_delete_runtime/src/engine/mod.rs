@@ -13,6 +13,36 @@ use crate::connection::SoftDeleteConnection;
 use crate::hooks::{HookContext, HookFn};
 use crate::SoftDeleteError;
 
+/// Runs `f` in a transaction (a savepoint when one is open).
+///
+/// On PostgreSQL a transaction the engine opens itself runs at `SERIALIZABLE`: a cascade reads
+/// parents and writes children in separate statements, and at `READ COMMITTED` a concurrent
+/// restore and soft delete can each miss the other's uncommitted rows and leave a live row under
+/// a hidden parent. Under `SERIALIZABLE` one of them fails instead, with the retryable
+/// [`SoftDeleteError::Transient`]. Inside a caller's transaction the caller's level applies.
+/// SQLite serialises writers itself; InnoDB's `UPDATE`s read the latest committed rows under
+/// locks, which keeps these statements consistent at its default `REPEATABLE READ`.
+pub(crate) fn transaction<C, T>(
+    conn: &mut C,
+    f: impl FnOnce(&mut C) -> Result<T, SoftDeleteError>,
+) -> Result<T, SoftDeleteError>
+where
+    C: SoftDeleteConnection,
+{
+    use crate::backend::{Dialect, SoftDeleteBackend};
+    use diesel::connection::TransactionManager;
+    let outermost = matches!(
+        C::TransactionManager::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(None)
+    );
+    conn.transaction(|conn| {
+        if outermost && <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres {
+            conn.batch_execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")?;
+        }
+        f(conn)
+    })
+}
+
 /// Who, why and when, as the hooks see it.
 pub(crate) struct Audit<'a> {
     pub(crate) actor: Option<&'a str>,

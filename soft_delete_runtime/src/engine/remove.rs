@@ -2,10 +2,12 @@
 //!
 //! The rows to remove are first marked level by level in their `deletion_id` column with
 //! temporary negative values unique to the operation (`-(t << 16) - level`, where `t` is a
-//! changeset id reserved for the operation and released at its end), then deleted deepest level
-//! first. Children therefore go before their parents, with or without `ON DELETE CASCADE` in the
-//! schema and even on MySQL, which checks foreign keys row by row. The marks never outlive the
-//! transaction.
+//! changeset id reserved for the operation and released at its end). A row reached again at a
+//! deeper level (a diamond, a seed that is also another seed's descendant) is marked again, so
+//! each row ends at the *deepest* level it is reached and every child is strictly deeper than its
+//! parents. Levels are then deleted deepest first: children go before their parents, with or
+//! without `ON DELETE CASCADE` in the schema, and even on MySQL, which checks foreign keys row by
+//! row. The marks never outlive the transaction.
 
 use diesel::query_builder::QueryFragment;
 
@@ -18,8 +20,12 @@ use crate::options::now;
 use crate::sql::{Instant, Stmt};
 use crate::{PurgeOptions, PurgeReport, SoftDeleteError, TableMeta};
 
-/// Deepest cascade a single operation follows.
-const MAX_LEVELS: i64 = 1 << 16;
+/// Mark values one operation reserves below its base.
+const MARK_RANGE: i64 = 1 << 16;
+
+/// Deepest cascade a single operation follows (deeper means a cycle in the data, or a tree
+/// far deeper than any real one).
+const MAX_DEPTH: usize = 4096;
 
 /// Where a removal starts.
 pub(crate) enum Seed<'a, DB> {
@@ -56,7 +62,7 @@ pub(crate) fn hard_delete<C: SoftDeleteConnection>(
     meta: &'static TableMeta,
     key: &dyn QueryFragment<C::Backend>,
 ) -> Result<TableCounts, SoftDeleteError> {
-    conn.transaction(|conn| {
+    super::transaction(conn, |conn| {
         let removed = remove_tree(conn, meta, Seed::Filter(key), false)?;
         if removed.get(meta.table) == 0 {
             return Err(SoftDeleteError::NotFound { table: meta.table });
@@ -70,7 +76,7 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     meta: &'static TableMeta,
     options: &PurgeOptions,
 ) -> Result<PurgeReport, SoftDeleteError> {
-    if options.older_than > now() {
+    if options.older_than > chrono::Utc::now().naive_utc() {
         return Err(SoftDeleteError::InvalidInput {
             message: format!(
                 "purge cutoff {} is in the future; pass a time in the past (for example `Utc::now().naive_utc() - Duration::days(30)`)",
@@ -89,7 +95,7 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     };
     let mut report = PurgeReport::default();
     loop {
-        let removed = conn.transaction(|conn| remove_tree(conn, meta, seed, true))?;
+        let removed = super::transaction(conn, |conn| remove_tree(conn, meta, seed, true))?;
         if removed.get(meta.table) == 0 {
             return Ok(report);
         }
@@ -146,13 +152,13 @@ fn remove_tree<C: SoftDeleteConnection>(
         levels.push(vec![meta]);
     }
 
-    // Deeper levels: every descendant, live or hidden, not yet marked by this operation.
+    // Deeper levels: every descendant, live or hidden, not yet marked at this depth or deeper.
     while let Some(frontier) = levels.last() {
         let k = levels.len() - 1;
-        if k as i64 + 1 >= MAX_LEVELS {
+        if k + 1 >= MAX_DEPTH {
             return Err(SoftDeleteError::InvalidInput {
                 message: format!(
-                    "the cascade under `{}` is deeper than {MAX_LEVELS} levels",
+                    "the cascade under `{}` is deeper than {MAX_DEPTH} levels: check the data for a cycle (a row that is its own ancestor)",
                     meta.table
                 ),
             });
@@ -174,11 +180,11 @@ fn remove_tree<C: SoftDeleteConnection>(
                     .sql(" IS NULL OR ")
                     .ident(cdid)
                     .sql(" > ")
-                    .i64(base);
+                    .i64(mark(k + 1));
                 s.sql(" OR ")
                     .ident(cdid)
                     .sql(" <= ")
-                    .i64(base - MAX_LEVELS)
+                    .i64(base - MARK_RANGE)
                     .sql(") AND ");
                 s.ident(edge.fk).sql(" IN ");
                 clauses::keys(&mut s, parent, Sel::Mark(pdid, mark(k)), None, child.table);

@@ -20,7 +20,7 @@ pub(crate) fn restore<C: SoftDeleteConnection>(
         reason: None,
         at: normalize(options.at),
     };
-    conn.transaction(|conn| run(conn, id, &audit))
+    super::transaction(conn, |conn| run(conn, id, &audit))
 }
 
 fn run<C: SoftDeleteConnection>(
@@ -42,10 +42,33 @@ fn run<C: SoftDeleteConnection>(
         });
     }
 
+    // Claim the changeset first: of two concurrent restores of one changeset, the second waits
+    // on this row and then finds it restored.
+    let mut s = clauses::update::<C::Backend>(crate::CHANGESET_TABLE);
+    s.sql(" SET ").ident("restored_at").sql(" = ");
+    s.time(
+        crate::MarkerKind::Timestamp,
+        crate::sql::Instant::new(audit.at),
+    );
+    s.sql(", ")
+        .ident("restored_by")
+        .sql(" = ")
+        .text(audit.actor);
+    s.sql(" WHERE ").ident("id").sql(" = ").i64(id);
+    s.sql(" AND ").ident("restored_at").sql(" IS NULL");
+    if s.execute(conn)? == 0 {
+        return Err(SoftDeleteError::AlreadyRestored { id });
+    }
+
     let mut restored = TableCounts::default();
     for component in components_from(root) {
         for m in &component.tables {
             run_hook(conn, m.hooks.before_restore, m.table, Some(id), audit, None)?;
+        }
+        for m in &component.tables {
+            for edge in graph().incoming(m.table) {
+                lock_parents(conn, m, edge, id)?;
+            }
         }
         // A row whose other cascade parent is still hidden (by another changeset) stays hidden
         // and moves to that parent's changeset, so it comes back with it.
@@ -86,24 +109,53 @@ fn run<C: SoftDeleteConnection>(
         }
     }
 
-    let mut s = clauses::update::<C::Backend>(crate::CHANGESET_TABLE);
-    s.sql(" SET ").ident("restored_at").sql(" = ");
-    s.time(
-        crate::MarkerKind::Timestamp,
-        crate::sql::Instant::new(audit.at),
-    );
-    s.sql(", ")
-        .ident("restored_by")
-        .sql(" = ")
-        .text(audit.actor);
-    s.sql(" WHERE ").ident("id").sql(" = ").i64(id);
-    s.execute(conn)?;
     changeset.restored_at = Some(audit.at);
     changeset.restored_by = audit.actor.map(str::to_owned);
     Ok(RestoreReport {
         changeset: Some(changeset),
         restored,
     })
+}
+
+/// PostgreSQL: takes `FOR SHARE` locks on the parents (through `edge`) of the rows of `child`
+/// that changeset `id` hid, before the restore decides from those parents' state.
+///
+/// At `READ COMMITTED` a statement does not wait for rows another transaction is changing: a
+/// restore could read a parent as live while a concurrent soft delete is hiding it (and leave the
+/// child live under a hidden parent), or a soft delete could skip a child that a concurrent
+/// restore is bringing back. With the parents share-locked, a concurrent soft delete of a parent
+/// waits for this restore (and then cascades over the restored rows), and this restore waits
+/// for a soft delete already under way (and then sees the parent hidden). MySQL's `UPDATE ... JOIN`
+/// already locks the rows it reads; SQLite has one writer at a time.
+fn lock_parents<C: SoftDeleteConnection>(
+    conn: &mut C,
+    child: &'static TableMeta,
+    edge: &Incoming,
+    id: i64,
+) -> Result<(), SoftDeleteError> {
+    let (Some(cdid), Some(_)) = (child.deletion_id, edge.parent.deletion_id) else {
+        return Ok(());
+    };
+    if <C::Backend as SoftDeleteBackend>::DIALECT != Dialect::Postgres {
+        return Ok(());
+    }
+    let parent = edge.parent;
+    let mut s: Stmt<'_, C::Backend> = Stmt::new();
+    s.sql("SELECT COUNT(*) FROM (SELECT 1 FROM ")
+        .ident(parent.table);
+    s.sql(" WHERE ")
+        .ident(parent.primary_key)
+        .sql(" IN (SELECT ")
+        .ident(edge.fk);
+    s.sql(" FROM ")
+        .ident(child.table)
+        .sql(" WHERE ")
+        .ident(cdid)
+        .sql(" = ")
+        .i64(id);
+    s.sql(") FOR SHARE) AS ").ident("sd_locked");
+    clauses::scalar(conn, &s)?;
+    Ok(())
 }
 
 /// Moves the rows of `child` hidden by changeset `id` whose parent through `edge` is hidden by
@@ -192,7 +244,7 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
                 reason: None,
                 at: normalize(options.at),
             };
-            conn.transaction(|conn| restore_single(conn, meta, key, &audit))
+            super::transaction(conn, |conn| restore_single(conn, meta, key, &audit))
         }
         Some(id) => restore(conn, id, options),
     }
