@@ -269,13 +269,15 @@ fn purge_cutoff() -> NaiveDateTime {
         .expect("valid date")
 }
 
-/// What the connection's instrumentation saw: statements sent, their SQL when capturing, and
-/// the duration of each top-level transaction (from `BEGIN` to the end of `COMMIT`).
+/// What the connection's instrumentation saw: statements sent, their SQL and duration when
+/// capturing, and the duration of each top-level transaction (from `BEGIN` to the end of
+/// `COMMIT`).
 #[derive(Default)]
 struct Probe {
     statements: usize,
     capture: bool,
-    sql: Vec<String>,
+    sql: Vec<(String, Duration)>,
+    query_start: Option<Instant>,
     tx_start: Option<Instant>,
     ending: bool,
     transactions: Vec<Duration>,
@@ -294,7 +296,21 @@ impl Events {
                 InstrumentationEvent::StartQuery { query, .. } => {
                     p.statements += 1;
                     if p.capture {
-                        p.sql.push(query.to_string());
+                        p.sql.push((query.to_string(), Duration::ZERO));
+                        p.query_start = Some(Instant::now());
+                    }
+                }
+                InstrumentationEvent::FinishQuery { .. } => {
+                    if let Some(start) = p.query_start.take() {
+                        if let Some(last) = p.sql.last_mut() {
+                            last.1 = start.elapsed();
+                        }
+                    }
+                    if p.ending {
+                        p.ending = false;
+                        if let Some(start) = p.tx_start.take() {
+                            p.transactions.push(start.elapsed());
+                        }
                     }
                 }
                 InstrumentationEvent::BeginTransaction { depth, .. } if depth.get() == 1 => {
@@ -305,12 +321,6 @@ impl Events {
                     if depth.get() == 1 =>
                 {
                     p.ending = true;
-                }
-                InstrumentationEvent::FinishQuery { .. } if p.ending => {
-                    p.ending = false;
-                    if let Some(start) = p.tx_start.take() {
-                        p.transactions.push(start.elapsed());
-                    }
                 }
                 _ => {}
             }
@@ -326,11 +336,31 @@ impl Events {
     fn capture(&self, on: bool) {
         self.lock().capture = on;
     }
-    fn take_sql(&self) -> Vec<String> {
+    fn take_sql(&self) -> Vec<(String, Duration)> {
         std::mem::take(&mut self.lock().sql)
     }
     fn take_transactions(&self) -> Vec<Duration> {
         std::mem::take(&mut self.lock().transactions)
+    }
+}
+
+/// Prints where the time of captured statements went: per statement text (binds stripped),
+/// total time and count, longest first.
+fn print_profile(label: &str, captured: Vec<(String, Duration)>) {
+    let mut by_sql: Vec<(String, Duration, usize)> = Vec::new();
+    for (sql, d) in captured {
+        let text = sql.split(" -- binds").next().unwrap_or("").to_owned();
+        match by_sql.iter_mut().find(|(t, _, _)| *t == text) {
+            Some(entry) => {
+                entry.1 += d;
+                entry.2 += 1;
+            }
+            None => by_sql.push((text, d, 1)),
+        }
+    }
+    by_sql.sort_by_key(|e| std::cmp::Reverse(e.1));
+    for (text, d, n) in by_sql {
+        println!("PROFILE {label}: {:>9} x{n} {text}", fmt_d(d));
     }
 }
 
@@ -592,7 +622,16 @@ macro_rules! suite {
         /// What a careful engineer writes for this schema: a changeset row, then one set-based
         /// UPDATE per table, in one transaction.
         fn hand_delete(conn: &mut Conn, author: i32) -> i64 {
+            hand_delete_at(conn, author, false)
+        }
+
+        /// `hand_delete`, optionally at the isolation level the engine picks for its own
+        /// transactions on this backend (`SERIALIZABLE` on PostgreSQL).
+        fn hand_delete_at(conn: &mut Conn, author: i32, as_engine: bool) -> i64 {
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                if as_engine && !ENGINE_ISOLATION.is_empty() {
+                    conn.batch_execute(ENGINE_ISOLATION)?;
+                }
                 let now = Utc::now().naive_utc();
                 let id: i64 = diesel::insert_into(cs::table)
                     .values((
@@ -632,7 +671,14 @@ macro_rules! suite {
         }
 
         fn hand_restore(conn: &mut Conn, id: i64) {
+            hand_restore_at(conn, id, false)
+        }
+
+        fn hand_restore_at(conn: &mut Conn, id: i64, as_engine: bool) {
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                if as_engine && !ENGINE_ISOLATION.is_empty() {
+                    conn.batch_execute(ENGINE_ISOLATION)?;
+                }
                 let none_at: Option<NaiveDateTime> = None;
                 let none_id: Option<i64> = None;
                 diesel::update(authors::table.filter(authors::deletion_id.eq(id)))
@@ -727,6 +773,15 @@ macro_rules! suite {
                 }
                 rows += (c + p) as u64;
                 batches += 1;
+            }
+        }
+
+        /// lib and hand, plus hand at the engine's isolation level where that differs.
+        fn variant_count() -> usize {
+            if ENGINE_ISOLATION.is_empty() {
+                2
+            } else {
+                3
             }
         }
 
@@ -927,6 +982,17 @@ macro_rules! suite {
                 sizes.posts,
                 sizes.posts * 100
             );
+            let mut deletes: [Variant<'_, Conn, Author>; 3] = [
+                ("lib", &mut |conn: &mut Conn, a: Author| {
+                    black_box(lib_delete(conn, a));
+                }),
+                ("hand", &mut |conn: &mut Conn, a: Author| {
+                    black_box(hand_delete(conn, a.id));
+                }),
+                ("hand at engine isolation", &mut |conn: &mut Conn, a: Author| {
+                    black_box(hand_delete_at(conn, a.id, true));
+                }),
+            ];
             compare(
                 c,
                 "cascade/soft_delete",
@@ -937,15 +1003,15 @@ macro_rules! suite {
                     author(conn, 1)
                 },
                 &mut |conn| reset(conn),
-                &mut [
-                    ("lib", &mut |conn: &mut Conn, a: Author| {
-                        black_box(lib_delete(conn, a));
-                    }),
-                    ("hand", &mut |conn: &mut Conn, a: Author| {
-                        black_box(hand_delete(conn, a.id));
-                    }),
-                ],
+                &mut deletes[..variant_count()],
             );
+            let mut restores: [Variant<'_, Conn, i64>; 3] = [
+                ("lib", &mut |conn: &mut Conn, id: i64| lib_restore(conn, id)),
+                ("hand", &mut |conn: &mut Conn, id: i64| hand_restore(conn, id)),
+                ("hand at engine isolation", &mut |conn: &mut Conn, id: i64| {
+                    hand_restore_at(conn, id, true)
+                }),
+            ];
             compare(
                 c,
                 "cascade/restore",
@@ -957,10 +1023,7 @@ macro_rules! suite {
                     id
                 },
                 &mut |_| (),
-                &mut [
-                    ("lib", &mut |conn: &mut Conn, id: i64| lib_restore(conn, id)),
-                    ("hand", &mut |conn: &mut Conn, id: i64| hand_restore(conn, id)),
-                ],
+                &mut restores[..variant_count()],
             );
             if enabled("cascade/restore") {
                 let id = hand_delete(&mut conn, 1);
@@ -994,6 +1057,22 @@ macro_rules! suite {
             }
         }
 
+        /// The smallest scale lists the engine's SQL; the next one shows where its time goes.
+        fn report_capture(
+            scale: usize,
+            op: &str,
+            comments: i64,
+            captured: Vec<(String, Duration)>,
+        ) {
+            if scale == 0 {
+                for (sql, _) in captured {
+                    println!("SQL lib {op} {NAME}: {sql}");
+                }
+            } else if !captured.is_empty() {
+                print_profile(&format!("{NAME} lib {op} comments={comments}"), captured);
+            }
+        }
+
         fn scaling(sizes: &Sizes) {
             println!(
                 "SCALING {NAME}: VmHWM reset before each operation: {}",
@@ -1009,22 +1088,18 @@ macro_rules! suite {
                 let mut hand_d = Vec::new();
                 let mut hand_r = Vec::new();
                 for run in 0..sizes.scale_runs[k] {
-                    let capture = k == 0 && run == 0;
+                    let capture = k < 2 && run == 0;
                     let a = author(&mut conn, 1);
                     events.capture(capture);
                     let mut id = 0;
                     lib_d.push(measure(&events, || id = lib_delete(&mut conn, a)));
                     events.capture(false);
-                    for s in events.take_sql() {
-                        println!("SQL lib soft_delete {NAME}: {s}");
-                    }
+                    report_capture(k, "soft_delete", comments, events.take_sql());
                     settle(&mut conn);
                     events.capture(capture);
                     lib_r.push(measure(&events, || lib_restore(&mut conn, id)));
                     events.capture(false);
-                    for s in events.take_sql() {
-                        println!("SQL lib restore {NAME}: {s}");
-                    }
+                    report_capture(k, "restore", comments, events.take_sql());
                     settle(&mut conn);
                     hand_d.push(measure(&events, || id = hand_delete(&mut conn, 1)));
                     settle(&mut conn);
@@ -1129,6 +1204,8 @@ macro_rules! suite {
                         diagnose_purge(&mut conn, batch);
                     }
                     events.take_transactions();
+                    let profile = b == 0 && run == 0;
+                    events.capture(profile);
                     let ((rows, batches), time) = timed(|| {
                         if side == "lib" {
                             let report = Post::purge_with(
@@ -1141,6 +1218,13 @@ macro_rules! suite {
                             hand_purge(&mut conn, purge_cutoff(), i64::from(batch))
                         }
                     });
+                    events.capture(false);
+                    if profile {
+                        print_profile(
+                            &format!("{NAME} lib purge batch_size={batch}"),
+                            events.take_sql(),
+                        );
+                    }
                     let tx = events.take_transactions();
                     let longest = tx.iter().max().copied().unwrap_or_default();
                     let left = count(&mut conn, "comments") + count(&mut conn, "posts");
@@ -1339,6 +1423,8 @@ mod sqlite {
     const PK: &str = "INTEGER PRIMARY KEY";
     const VERSION_SQL: &str = "sqlite_version()";
     const TUNE_TABLES: &str = "";
+    /// The engine's transactions run at SQLite's only level.
+    const ENGINE_ISOLATION: &str = "";
 
     fn dir() -> PathBuf {
         std::env::temp_dir().join(format!("soft_delete_bench_{}", std::process::id()))
@@ -1397,6 +1483,8 @@ mod postgres {
     const DIALECT: Dialect = Dialect::Postgres;
     const PK: &str = "SERIAL PRIMARY KEY";
     const VERSION_SQL: &str = "version()";
+    /// The engine runs its own transactions at `SERIALIZABLE` on PostgreSQL.
+    const ENGINE_ISOLATION: &str = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE";
     /// `settle` vacuums between timed operations; autovacuum starting in the middle of one
     /// would only add noise.
     const TUNE_TABLES: &str = "ALTER TABLE authors SET (autovacuum_enabled = false); \
