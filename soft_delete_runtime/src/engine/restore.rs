@@ -202,12 +202,9 @@ fn retag<C: SoftDeleteConnection>(
         },
     );
     s.col(child.table, cdid).sql(" = ").i64(id);
-    s.sql(" AND ")
-        .col(p, pdid)
-        .sql(" IS NOT NULL AND ")
-        .col(p, pdid)
-        .sql(" <> ")
-        .i64(id);
+    // `<> id` is already false for NULL. An extra `IS NOT NULL` made PostgreSQL plan an index
+    // scan over every hidden parent once per child row (3.3 s vs 62 ms on 100k rows, BENCHMARKS.md).
+    s.sql(" AND ").col(p, pdid).sql(" <> ").i64(id);
     s.sql(" AND ");
     clauses::hidden(&mut s, Some(p), parent);
     Ok(s.execute(conn)?)
