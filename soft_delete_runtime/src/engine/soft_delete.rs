@@ -54,7 +54,8 @@ fn run<C: SoftDeleteConnection>(
     let id = <C::Backend as SoftDeleteBackend>::insert_changeset(conn, &new)?;
     let instant = Instant::new(audit.at);
     let mut counts = TableCounts::default();
-    let mut hooked: Vec<&'static str> = Vec::new();
+    // Every table the operation touched, in order, with its own facts (from the edge, not the registry).
+    let mut touched: Vec<&'static TableMeta> = Vec::new();
 
     run_hook(
         conn,
@@ -64,7 +65,7 @@ fn run<C: SoftDeleteConnection>(
         audit,
         None,
     )?;
-    hooked.push(meta.table);
+    touched.push(meta);
     let mut s = clauses::update::<C::Backend>(meta.table);
     clauses::set_hidden(&mut s, meta, instant, id);
     s.sql(" WHERE (").fragment(root.filter).sql(") AND ");
@@ -78,23 +79,22 @@ fn run<C: SoftDeleteConnection>(
     counts.add(meta.table, n as u64);
 
     if meta.deletion_id.is_some() {
-        cascade(conn, meta, id, instant, audit, &mut counts, &mut hooked)?;
+        cascade(conn, meta, id, instant, audit, &mut counts, &mut touched)?;
         // Protect edges of cascaded tables: their rows are only known now; an error rolls back.
-        for (table, _) in counts.iter().skip(1).collect::<Vec<_>>() {
-            if let Some(child) = crate::registry::graph().table(table) {
-                if let Some(cdid) = child.deletion_id {
-                    protect::check(conn, child, || Sel::Mark(cdid, id))?;
-                }
+        for child in touched.iter().skip(1).filter(|m| counts.get(m.table) > 0) {
+            if let Some(cdid) = child.deletion_id {
+                protect::check(conn, child, || Sel::Mark(cdid, id))?;
             }
         }
     }
 
-    for (table, rows) in counts.iter().collect::<Vec<_>>() {
-        if let Some(m) = meta_of(meta, table) {
+    for m in &touched {
+        let rows = counts.get(m.table);
+        if rows > 0 {
             run_hook(
                 conn,
                 m.hooks.after_soft_delete,
-                table,
+                m.table,
                 Some(id),
                 audit,
                 Some(rows),
@@ -121,15 +121,6 @@ fn run<C: SoftDeleteConnection>(
     })
 }
 
-/// The facts of `table`: the root's own, or the registry's.
-fn meta_of(root: &'static TableMeta, table: &str) -> Option<&'static TableMeta> {
-    if root.table == table {
-        Some(root)
-    } else {
-        crate::registry::graph().table(table)
-    }
-}
-
 /// Level by level: hide the live children of every row this changeset hid so far.
 #[allow(clippy::too_many_arguments)]
 fn cascade<C: SoftDeleteConnection>(
@@ -139,7 +130,7 @@ fn cascade<C: SoftDeleteConnection>(
     at: Instant,
     audit: &Audit<'_>,
     counts: &mut TableCounts,
-    hooked: &mut Vec<&'static str>,
+    touched: &mut Vec<&'static TableMeta>,
 ) -> Result<(), SoftDeleteError> {
     let mut frontier: Vec<&'static TableMeta> = vec![root];
     while !frontier.is_empty() {
@@ -150,7 +141,7 @@ fn cascade<C: SoftDeleteConnection>(
             };
             for edge in parent.cascade {
                 let child = (edge.child)();
-                if !hooked.contains(&child.table) {
+                if !touched.iter().any(|m| m.table == child.table) {
                     run_hook(
                         conn,
                         child.hooks.before_soft_delete,
@@ -159,7 +150,7 @@ fn cascade<C: SoftDeleteConnection>(
                         audit,
                         None,
                     )?;
-                    hooked.push(child.table);
+                    touched.push(child);
                 }
                 let mut s: Stmt<'_, C::Backend> = clauses::update(child.table);
                 clauses::set_hidden(&mut s, child, at, id);
