@@ -62,7 +62,7 @@ pub(crate) fn hard_delete<C: SoftDeleteConnection>(
     meta: &'static TableMeta,
     key: &dyn QueryFragment<C::Backend>,
 ) -> Result<TableCounts, SoftDeleteError> {
-    super::transaction(conn, |conn| {
+    super::transaction(conn, Some(meta), |conn| {
         let removed = remove_tree(conn, meta, Seed::Filter(key), false)?;
         if removed.get(meta.table) == 0 {
             return Err(SoftDeleteError::NotFound { table: meta.table });
@@ -95,7 +95,8 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     };
     let mut report = PurgeReport::default();
     loop {
-        let removed = super::transaction(conn, |conn| remove_tree(conn, meta, seed, true))?;
+        let removed =
+            super::transaction(conn, Some(meta), |conn| remove_tree(conn, meta, seed, true))?;
         if removed.get(meta.table) == 0 {
             return Ok(report);
         }

@@ -20,7 +20,16 @@ pub(crate) fn restore<C: SoftDeleteConnection>(
         reason: None,
         at: normalize(options.at),
     };
-    super::transaction(conn, |conn| run(conn, id, &audit))
+    // The isolation level depends on the changeset's graph: on PostgreSQL, outside a transaction,
+    // read its root first (it never changes; `run` re-reads the record under its claim).
+    let scope = if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres
+        && super::outside_transaction(conn)
+    {
+        Some(super::root_of(&Changeset::find(conn, id)?)?)
+    } else {
+        None
+    };
+    super::transaction(conn, scope, |conn| run(conn, id, &audit))
 }
 
 fn run<C: SoftDeleteConnection>(
@@ -241,7 +250,9 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
                 reason: None,
                 at: normalize(options.at),
             };
-            super::transaction(conn, |conn| restore_single(conn, meta, key, &audit))
+            super::transaction(conn, Some(meta), |conn| {
+                restore_single(conn, meta, key, &audit)
+            })
         }
         Some(id) => restore(conn, id, options),
     }

@@ -31,7 +31,7 @@ pub(crate) fn soft_delete<C: SoftDeleteConnection>(
         reason: options.reason.as_deref(),
         at,
     };
-    super::transaction(conn, |conn| run(conn, &root, &audit))
+    super::transaction(conn, Some(root.meta), |conn| run(conn, &root, &audit))
 }
 
 fn run<C: SoftDeleteConnection>(
