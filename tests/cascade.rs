@@ -142,25 +142,37 @@ macro_rules! cascade_suite {
             ));
         }
 
-        /// The statement count depends on the graph's shape, not on the number of rows.
+        /// The statement count depends on the graph's shape, not on the number of rows: for a
+        /// soft delete, its restore, a purge batch and a hard delete.
         #[test]
         fn statement_count_is_the_same_for_10_and_10000_rows() {
             let mut counts = Vec::new();
             for (name, posts_per, comments_per) in [("small", 2, 4), ("large", 100, 100)] {
                 let mut conn = connect(&format!("stmt_count_{name}"), crate::common::schema::DDL);
-                seed_blog(&mut conn, 1, posts_per, comments_per);
+                seed_blog(&mut conn, 2, posts_per, comments_per);
+                let tree = 1 + posts_per + posts_per * comments_per;
                 let a = author(&mut conn, 1);
                 let counter = StatementCounter::attach(&mut conn);
                 let cs = a.soft_delete(&mut conn).expect("soft delete");
                 let deleted = counter.take();
-                assert_eq!(cs.rows_affected as i32, 1 + posts_per + posts_per * comments_per);
+                assert_eq!(cs.rows_affected as i32, tree);
                 Changeset::restore(&mut conn, cs.id).expect("restore");
                 let restored = counter.take();
-                assert_eq!(live_comments(&mut conn).len() as i32, posts_per * comments_per);
-                counts.push((deleted, restored));
+                assert_eq!(live_comments(&mut conn).len() as i32, 2 * posts_per * comments_per);
+
+                author(&mut conn, 1).soft_delete_with(&mut conn, DeleteOptions::new().at(day(1))).expect("hide");
+                counter.take();
+                let purged = Author::purge_with(&mut conn, PurgeOptions::new(day(2))).expect("purge");
+                let purge = counter.take();
+                assert_eq!((purged.batches, purged.removed.total() as i32), (1, tree));
+                let removed = author(&mut conn, 2).hard_delete(&mut conn).expect("hard delete");
+                let hard = counter.take();
+                assert_eq!(removed.total() as i32, tree);
+                assert_eq!(authors::table.count().get_result::<i64>(&mut conn).expect("n"), 0);
+                counts.push([deleted, restored, purge, hard]);
             }
-            assert!(counts[0].0 > 0 && counts[0].1 > 0);
-            assert_eq!(counts[0], counts[1], "statements for ~10 rows vs 10,000 rows (soft delete, restore)");
+            assert!(counts[0].iter().all(|&n| n > 0));
+            assert_eq!(counts[0], counts[1], "statements for ~10 rows vs 10,000 rows (soft delete, restore, purge, hard delete)");
         }
 
         #[test]
@@ -310,6 +322,61 @@ macro_rules! cascade_suite {
             assert_eq!(snapshot(&mut conn), before);
             // The unprotected post can go.
             post(&mut conn, 1).soft_delete(&mut conn).expect("post 1 has no invoice");
+        }
+
+        /// Hard delete and purge remove a leaf table (no cascade children; tasks) straight
+        /// through its parents' marks: its `protect` edges and a purge's refusal of live rows
+        /// must still see every leaf row, reached at either level of the diamond.
+        #[test]
+        fn protect_and_live_rows_of_a_leaf_block_removal() {
+            use diesel::connection::SimpleConnection;
+            let mut conn = connect("leaf_protect", crate::common::schema::DDL);
+            conn.batch_execute(
+                "INSERT INTO projects (id, name) VALUES (1, 'p');
+                 INSERT INTO milestones (id, project_id) VALUES (1, 1);
+                 INSERT INTO tasks (id, project_id, milestone_id) VALUES (1, 1, 1), (2, 1, NULL);",
+            )
+            .expect("seed");
+            let project = |id| Project { id, name: String::new(), deleted_at: None, deletion_id: None };
+            let tasks_left = |conn: &mut Conn| tasks::table.count().get_result::<i64>(conn).expect("tasks");
+            // Task 1 hangs off the milestone (two levels down), task 2 off the project only.
+            for (task, hours) in [(1, 3), (2, 5)] {
+                diesel::insert_into(timesheets::table)
+                    .values((timesheets::id.eq(task), timesheets::task_id.eq(task), timesheets::hours.eq(hours)))
+                    .execute(&mut conn)
+                    .expect("timesheet");
+                let r = project(1).hard_delete(&mut conn);
+                assert!(
+                    matches!(r, Err(SoftDeleteError::Protected { table: "timesheets", live_children: 1 })),
+                    "timesheet on task {task}: {r:?}"
+                );
+                assert_eq!(tasks_left(&mut conn), 2);
+                diesel::delete(timesheets::table).execute(&mut conn).expect("clear");
+            }
+            // A purge refuses a live task under a hidden project, at either level.
+            project(1).soft_delete_with(&mut conn, DeleteOptions::new().at(day(1))).expect("hide");
+            for task in [1, 2] {
+                diesel::update(tasks::table.find(task))
+                    .set((tasks::deleted_at.eq(None::<chrono::NaiveDateTime>), tasks::deletion_id.eq(None::<i64>)))
+                    .execute(&mut conn)
+                    .expect("a live task under a hidden project");
+                let r = Project::purge_with(&mut conn, PurgeOptions::new(day(2)));
+                assert!(
+                    matches!(r, Err(SoftDeleteError::Protected { table: "tasks", live_children: 1 })),
+                    "live task {task}: {r:?}"
+                );
+                assert_eq!(tasks_left(&mut conn), 2);
+                diesel::update(tasks::table.find(task))
+                    .set((tasks::deleted_at.eq(Some(day(1))), tasks::deletion_id.eq(Some(0_i64))))
+                    .execute(&mut conn)
+                    .expect("hide again");
+            }
+            let report = Project::purge_with(&mut conn, PurgeOptions::new(day(2))).expect("purge");
+            assert_eq!(
+                (report.removed.get("projects"), report.removed.get("milestones"), report.removed.get("tasks")),
+                (1, 1, 2)
+            );
+            assert_eq!(tasks_left(&mut conn), 0);
         }
 
         #[test]

@@ -178,17 +178,22 @@ macro_rules! fault_suite {
         }
 
         fn install_fault(conn: &mut Conn, table: &str) {
+            install_fault_on(conn, table, "UPDATE");
+        }
+
+        /// Makes every `event` (`UPDATE` or `DELETE`) of a row of `table` fail.
+        fn install_fault_on(conn: &mut Conn, table: &str, event: &str) {
             let sql = match DIALECT {
                 Dialect::Sqlite => format!(
-                    "CREATE TRIGGER inject_fault BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+                    "CREATE TRIGGER inject_fault BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
                 ),
                 Dialect::Postgres => format!(
                     "CREATE OR REPLACE FUNCTION inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
                      BEGIN RAISE EXCEPTION 'injected fault on %', TG_TABLE_NAME; END $$;
-                     CREATE TRIGGER inject_fault BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION inject_fault();"
+                     CREATE TRIGGER inject_fault BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION inject_fault();"
                 ),
                 Dialect::Mysql => format!(
-                    "CREATE TRIGGER inject_fault BEFORE UPDATE ON {table} FOR EACH ROW \
+                    "CREATE TRIGGER inject_fault BEFORE {event} ON {table} FOR EACH ROW \
                      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault'"
                 ),
             };
@@ -298,17 +303,24 @@ macro_rules! fault_suite {
             let mut conn = connect("fault_remove", crate::common::schema::DDL);
             seed(&mut conn);
             author(2).soft_delete_with(&mut conn, DeleteOptions::new().at(day(1))).expect("hide author 2");
-            // Hard delete and purge mark the rows they remove with an `UPDATE` before deleting them.
-            for table in ["authors", "posts", "comments"] {
+            // Hard delete and purge mark the rows of tables with cascade children with an `UPDATE`,
+            // then delete deepest first; leaf tables (comments, post_tags) are only deleted. A
+            // fault on a `DELETE` of a parent level fires after the deeper levels are gone.
+            for (table, event) in [
+                ("authors", "UPDATE"),
+                ("posts", "UPDATE"),
+                ("comments", "DELETE"),
+                ("post_tags", "DELETE"),
+                ("posts", "DELETE"),
+                ("authors", "DELETE"),
+            ] {
                 let before = snapshot(&mut conn);
-                install_fault(&mut conn, table);
-                assert_injected(&format!("hard delete, fault on {table}"), author(1).hard_delete(&mut conn));
-                assert_eq!(snapshot(&mut conn), before, "hard delete, fault on {table}");
-                assert_injected(
-                    &format!("purge, fault on {table}"),
-                    Author::purge_with(&mut conn, PurgeOptions::new(day(2))),
-                );
-                assert_eq!(snapshot(&mut conn), before, "purge, fault on {table}");
+                install_fault_on(&mut conn, table, event);
+                let what = format!("fault on {event} of {table}");
+                assert_injected(&format!("hard delete, {what}"), author(1).hard_delete(&mut conn));
+                assert_eq!(snapshot(&mut conn), before, "hard delete, {what}");
+                assert_injected(&format!("purge, {what}"), Author::purge_with(&mut conn, PurgeOptions::new(day(2))));
+                assert_eq!(snapshot(&mut conn), before, "purge, {what}");
                 remove_fault(&mut conn, table);
             }
             let removed = author(1).hard_delete(&mut conn).expect("hard delete without the fault");

@@ -127,8 +127,10 @@ pub struct Milestone {
     pub deletion_id: Option<i64>,
 }
 
+/// A leaf of the diamond (no cascade children) that timesheets protect.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
 #[diesel(table_name = tasks)]
+#[soft_delete(protect(timesheets::task_id))]
 pub struct Task {
     pub id: i32,
     pub project_id: i32,

@@ -1,7 +1,8 @@
 //! The test schema: a blog (authors → posts → comments), tags joined to posts through
 //! `post_tags` (a row with two cascade parents), a self-referencing category tree, an
 //! `invoices` table that protects posts, users with a live-only unique email, and a table
-//! using the bool flag strategy.
+//! using the bool flag strategy; a diamond (projects → milestones → tasks, projects → tasks)
+//! whose leaf, tasks, `timesheets` protect.
 
 diesel::table! {
     authors (id) {
@@ -113,9 +114,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    timesheets (id) {
+        id -> Integer,
+        task_id -> Integer,
+        hours -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
-    milestones, tasks
+    milestones, tasks, timesheets
 );
 diesel::joinable!(posts -> authors (author_id));
 diesel::joinable!(comments -> posts (post_id));
@@ -141,6 +150,8 @@ CREATE TABLE milestones (id {pk}, project_id INTEGER NOT NULL, deleted_at {ts}, 
     FOREIGN KEY (project_id) REFERENCES projects (id));
 CREATE TABLE tasks (id {pk}, project_id INTEGER NOT NULL, milestone_id INTEGER, deleted_at {ts}, deletion_id BIGINT,
     FOREIGN KEY (project_id) REFERENCES projects (id), FOREIGN KEY (milestone_id) REFERENCES milestones (id));
+CREATE TABLE timesheets (id {pk}, task_id INTEGER NOT NULL, hours INTEGER NOT NULL,
+    FOREIGN KEY (task_id) REFERENCES tasks (id));
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";

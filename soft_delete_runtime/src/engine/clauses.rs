@@ -16,7 +16,21 @@ pub(crate) enum Sel<'a, DB> {
     Filter(&'a dyn QueryFragment<DB>),
     /// Rows hidden before the cutoff.
     HiddenBefore(Instant),
+    /// Rows whose `fk` refers to a row of `parent` whose `deletion_id` column (`did`) is `mark`.
+    Under {
+        fk: &'static str,
+        parent: &'static TableMeta,
+        did: &'static str,
+        mark: i64,
+    },
 }
+
+impl<DB> Clone for Sel<'_, DB> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<DB> Copy for Sel<'_, DB> {}
 
 /// `<marker> IS NULL` / `<marker> = false`, on column reference `table.marker` or bare `marker`.
 pub(crate) fn live<'a, DB: SoftDeleteBackend>(
@@ -104,25 +118,7 @@ pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
         .sql(" FROM ")
         .ident(parent.table)
         .sql(" WHERE ");
-    match sel {
-        Sel::Mark(did, id) => {
-            s.ident(did).sql(" = ").i64(id);
-        }
-        Sel::LiveFilter(f) => {
-            s.sql("(").fragment(f).sql(") AND ");
-            live(s, None, parent);
-        }
-        Sel::Filter(f) => {
-            s.sql("(").fragment(f).sql(")");
-        }
-        Sel::HiddenBefore(cutoff) => {
-            hidden(s, None, parent);
-            s.sql(" AND ")
-                .ident(parent.marker)
-                .sql(" < ")
-                .time(parent.marker_kind, cutoff);
-        }
-    }
+    condition(s, parent, sel, target);
     if let Some(n) = limit {
         s.sql(" ORDER BY ")
             .ident(parent.primary_key)
@@ -133,6 +129,44 @@ pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
         s.sql(") AS ").ident("sd_keys");
     }
     s.sql(")");
+}
+
+/// The condition picking the rows `sel` names of `table`, unqualified (`target` is the table the
+/// enclosing statement writes, see [`keys`]).
+pub(crate) fn condition<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    table: &'static TableMeta,
+    sel: Sel<'a, DB>,
+    target: &str,
+) {
+    match sel {
+        Sel::Mark(did, id) => {
+            s.ident(did).sql(" = ").i64(id);
+        }
+        Sel::LiveFilter(f) => {
+            s.sql("(").fragment(f).sql(") AND ");
+            live(s, None, table);
+        }
+        Sel::Filter(f) => {
+            s.sql("(").fragment(f).sql(")");
+        }
+        Sel::HiddenBefore(cutoff) => {
+            hidden(s, None, table);
+            s.sql(" AND ")
+                .ident(table.marker)
+                .sql(" < ")
+                .time(table.marker_kind, cutoff);
+        }
+        Sel::Under {
+            fk,
+            parent: up,
+            did,
+            mark,
+        } => {
+            s.ident(fk).sql(" IN ");
+            keys(s, up, Sel::Mark(did, mark), None, target);
+        }
+    }
 }
 
 /// `SELECT COUNT(*) FROM table WHERE ` — the caller appends the condition.

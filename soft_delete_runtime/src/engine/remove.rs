@@ -8,6 +8,12 @@
 //! parents. Levels are then deleted deepest first: children go before their parents, with or
 //! without `ON DELETE CASCADE` in the schema, and even on MySQL, which checks foreign keys row by
 //! row. The marks never outlive the transaction.
+//!
+//! A *leaf* table (one with no cascade edges of its own) is not marked: nothing hangs off its
+//! rows, so they are deleted straight through their parent's mark
+//! (`DELETE FROM leaf WHERE fk IN (SELECT pk FROM parent WHERE deletion_id = <mark>)`) just
+//! before that parent level goes. Leaves usually hold most of the rows, and marking them first
+//! would write every one of them twice.
 
 use diesel::query_builder::QueryFragment;
 
@@ -154,6 +160,8 @@ fn remove_tree<C: SoftDeleteConnection>(
     }
 
     // Deeper levels: every descendant, live or hidden, not yet marked at this depth or deeper.
+    // Leaf tables are only recorded, with the parent level whose mark reaches them.
+    let mut leaves: Vec<Leaf<'_, C::Backend>> = Vec::new();
     while let Some(frontier) = levels.last() {
         let k = levels.len() - 1;
         if k + 1 >= MAX_DEPTH {
@@ -171,6 +179,19 @@ fn remove_tree<C: SoftDeleteConnection>(
             };
             for edge in parent.cascade {
                 let child = (edge.child)();
+                if child.cascade.is_empty() {
+                    leaves.push(Leaf {
+                        level: k,
+                        table: child,
+                        under: Sel::Under {
+                            fk: edge.fk,
+                            parent,
+                            did: pdid,
+                            mark: mark(k),
+                        },
+                    });
+                    continue;
+                }
                 let Some(cdid) = child.deletion_id else {
                     continue;
                 };
@@ -200,27 +221,26 @@ fn remove_tree<C: SoftDeleteConnection>(
         levels.push(next);
     }
 
+    // Checks, before anything is deleted.
     for (k, tables) in levels.iter().enumerate() {
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
-            protect::check(conn, m, || Sel::Mark(mdid, mark(k)))?;
-            if purge && k > 0 {
-                // A purge removes what is hidden; a live row under a purged one is refused, not lost.
-                let mut s = clauses::count_from::<C::Backend>(m.table);
-                s.ident(mdid).sql(" = ").i64(mark(k)).sql(" AND ");
-                clauses::live(&mut s, None, m);
-                let live_children = clauses::scalar(conn, &s)?;
-                if live_children > 0 {
-                    return Err(SoftDeleteError::Protected {
-                        table: m.table,
-                        live_children,
-                    });
-                }
-            }
+            check_removable(conn, m, Sel::Mark(mdid, mark(k)), purge && k > 0)?;
         }
     }
+    for leaf in &leaves {
+        check_removable(conn, leaf.table, leaf.under, purge)?;
+    }
 
+    // Deepest level first; at each level the leaves under it, then its own rows.
     for (k, tables) in levels.iter().enumerate().rev() {
+        for leaf in leaves.iter().filter(|l| l.level == k) {
+            let mut s: Stmt<'_, C::Backend> = Stmt::new();
+            s.sql("DELETE FROM ").ident(leaf.table.table).sql(" WHERE ");
+            clauses::condition(&mut s, leaf.table, leaf.under, leaf.table.table);
+            let n = s.execute(conn)?;
+            removed.add(leaf.table.table, n as u64);
+        }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
             let mut s: Stmt<'_, C::Backend> = Stmt::new();
@@ -244,4 +264,39 @@ fn remove_tree<C: SoftDeleteConnection>(
         .i64(reserved);
     s.execute(conn)?;
     Ok(removed)
+}
+
+/// A leaf table reached from the rows of one parent level.
+struct Leaf<'a, DB> {
+    /// The parent level whose mark reaches the leaf rows.
+    level: usize,
+    table: &'static TableMeta,
+    /// The leaf rows: `fk IN (SELECT pk FROM parent WHERE deletion_id = <mark of level>)`.
+    under: Sel<'a, DB>,
+}
+
+/// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under
+/// them, or, when `live_refused` (a purge below its seeds), when any of them is live: a purge
+/// removes what is hidden, and a live row under a purged one is refused, not lost.
+fn check_removable<'a, C: SoftDeleteConnection>(
+    conn: &mut C,
+    m: &'static TableMeta,
+    sel: Sel<'a, C::Backend>,
+    live_refused: bool,
+) -> Result<(), SoftDeleteError> {
+    protect::check(conn, m, || sel)?;
+    if live_refused {
+        let mut s = clauses::count_from::<C::Backend>(m.table);
+        clauses::condition(&mut s, m, sel, m.table);
+        s.sql(" AND ");
+        clauses::live(&mut s, None, m);
+        let live_children = clauses::scalar(conn, &s)?;
+        if live_children > 0 {
+            return Err(SoftDeleteError::Protected {
+                table: m.table,
+                live_children,
+            });
+        }
+    }
+    Ok(())
 }
