@@ -25,38 +25,10 @@ use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
 
 mod schema {
-    diesel::table! {
-        authors (id) {
-            id -> Integer,
-            name -> Text,
-            deleted_at -> Nullable<Timestamp>,
-            deletion_id -> Nullable<BigInt>,
-        }
-    }
-
-    diesel::table! {
-        posts (id) {
-            id -> Integer,
-            author_id -> Integer,
-            title -> Text,
-            deleted_at -> Nullable<Timestamp>,
-            deletion_id -> Nullable<BigInt>,
-        }
-    }
-
-    diesel::table! {
-        comments (id) {
-            id -> Integer,
-            post_id -> Integer,
-            body -> Text,
-            deleted_at -> Nullable<Timestamp>,
-            deletion_id -> Nullable<BigInt>,
-        }
-    }
+    // The same tables as the test suite.
+    include!("../tests/common/blog_tables.rs");
 
     diesel::allow_tables_to_appear_in_same_query!(authors, posts, comments);
-    diesel::joinable!(posts -> authors (author_id));
-    diesel::joinable!(comments -> posts (post_id));
 
     /// Tables only: the secondary indexes are created after the data is loaded.
     pub const TABLES: &str = "
@@ -619,29 +591,43 @@ macro_rules! suite {
             Changeset::restore(conn, id).expect("lib restore");
         }
 
-        /// What a careful engineer writes for this schema: a changeset row, then one set-based
-        /// UPDATE per table, in one transaction.
-        fn hand_delete(conn: &mut Conn, author: i32) -> i64 {
-            hand_delete_at(conn, author, false)
+        /// The changeset row a hand-written soft delete records (the same columns the engine fills).
+        fn hand_changeset(
+            conn: &mut Conn,
+            root_table: &str,
+            root_key: Option<String>,
+            now: NaiveDateTime,
+        ) -> QueryResult<i64> {
+            diesel::insert_into(cs::table)
+                .values((
+                    cs::created_at.eq(now),
+                    cs::root_table.eq(root_table),
+                    cs::root_key.eq(root_key),
+                    cs::rows_affected.eq(0_i64),
+                ))
+                .returning(cs::id)
+                .get_result(conn)
         }
 
-        /// `hand_delete`, optionally at the isolation level the engine picks for its own
-        /// transactions on this backend (`SERIALIZABLE` on PostgreSQL).
-        fn hand_delete_at(conn: &mut Conn, author: i32, as_engine: bool) -> i64 {
+        /// Hides the live comments of the posts changeset `id` hid.
+        fn hand_hide_comments(conn: &mut Conn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+            diesel::update(
+                comments::table
+                    .filter(comments::deleted_at.is_null())
+                    .filter(comments::post_id.eq_any(
+                        posts::table.filter(posts::deletion_id.eq(id)).select(posts::id),
+                    )),
+            )
+            .set((comments::deleted_at.eq(now), comments::deletion_id.eq(id)))
+            .execute(conn)
+        }
+
+        /// What a careful engineer writes for this schema: a changeset row, then one set-based
+        /// UPDATE per table, in one transaction (at the connection's default isolation level).
+        fn hand_delete(conn: &mut Conn, author: i32) -> i64 {
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
-                if as_engine && !ENGINE_ISOLATION.is_empty() {
-                    conn.batch_execute(ENGINE_ISOLATION)?;
-                }
                 let now = Utc::now().naive_utc();
-                let id: i64 = diesel::insert_into(cs::table)
-                    .values((
-                        cs::created_at.eq(now),
-                        cs::root_table.eq("authors"),
-                        cs::root_key.eq(author.to_string()),
-                        cs::rows_affected.eq(0_i64),
-                    ))
-                    .returning(cs::id)
-                    .get_result(conn)?;
+                let id = hand_changeset(conn, "authors", Some(author.to_string()), now)?;
                 diesel::update(
                     authors::table
                         .filter(authors::id.eq(author))
@@ -656,29 +642,14 @@ macro_rules! suite {
                 )
                 .set((posts::deleted_at.eq(now), posts::deletion_id.eq(id)))
                 .execute(conn)?;
-                diesel::update(
-                    comments::table
-                        .filter(comments::deleted_at.is_null())
-                        .filter(comments::post_id.eq_any(
-                            posts::table.filter(posts::deletion_id.eq(id)).select(posts::id),
-                        )),
-                )
-                .set((comments::deleted_at.eq(now), comments::deletion_id.eq(id)))
-                .execute(conn)?;
+                hand_hide_comments(conn, id, now)?;
                 Ok(id)
             })
             .expect("hand soft delete")
         }
 
         fn hand_restore(conn: &mut Conn, id: i64) {
-            hand_restore_at(conn, id, false)
-        }
-
-        fn hand_restore_at(conn: &mut Conn, id: i64, as_engine: bool) {
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
-                if as_engine && !ENGINE_ISOLATION.is_empty() {
-                    conn.batch_execute(ENGINE_ISOLATION)?;
-                }
                 let none_at: Option<NaiveDateTime> = None;
                 let none_id: Option<i64> = None;
                 diesel::update(authors::table.filter(authors::deletion_id.eq(id)))
@@ -702,14 +673,7 @@ macro_rules! suite {
         fn hand_bulk(conn: &mut Conn, max_author: i32) {
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
                 let now = Utc::now().naive_utc();
-                let id: i64 = diesel::insert_into(cs::table)
-                    .values((
-                        cs::created_at.eq(now),
-                        cs::root_table.eq("posts"),
-                        cs::rows_affected.eq(0_i64),
-                    ))
-                    .returning(cs::id)
-                    .get_result(conn)?;
+                let id = hand_changeset(conn, "posts", None, now)?;
                 diesel::update(
                     posts::table
                         .filter(posts::author_id.le(max_author))
@@ -717,15 +681,7 @@ macro_rules! suite {
                 )
                 .set((posts::deleted_at.eq(now), posts::deletion_id.eq(id)))
                 .execute(conn)?;
-                diesel::update(
-                    comments::table
-                        .filter(comments::deleted_at.is_null())
-                        .filter(comments::post_id.eq_any(
-                            posts::table.filter(posts::deletion_id.eq(id)).select(posts::id),
-                        )),
-                )
-                .set((comments::deleted_at.eq(now), comments::deletion_id.eq(id)))
-                .execute(conn)?;
+                hand_hide_comments(conn, id, now)?;
                 Ok(())
             })
             .expect("hand bulk")
@@ -773,15 +729,6 @@ macro_rules! suite {
                 }
                 rows += (c + p) as u64;
                 batches += 1;
-            }
-        }
-
-        /// lib and hand, plus hand at the engine's isolation level where that differs.
-        fn variant_count() -> usize {
-            if ENGINE_ISOLATION.is_empty() {
-                2
-            } else {
-                3
             }
         }
 
@@ -982,17 +929,6 @@ macro_rules! suite {
                 sizes.posts,
                 sizes.posts * 100
             );
-            let mut deletes: [Variant<'_, Conn, Author>; 3] = [
-                ("lib", &mut |conn: &mut Conn, a: Author| {
-                    black_box(lib_delete(conn, a));
-                }),
-                ("hand", &mut |conn: &mut Conn, a: Author| {
-                    black_box(hand_delete(conn, a.id));
-                }),
-                ("hand at engine isolation", &mut |conn: &mut Conn, a: Author| {
-                    black_box(hand_delete_at(conn, a.id, true));
-                }),
-            ];
             compare(
                 c,
                 "cascade/soft_delete",
@@ -1003,15 +939,15 @@ macro_rules! suite {
                     author(conn, 1)
                 },
                 &mut |conn| reset(conn),
-                &mut deletes[..variant_count()],
+                &mut [
+                    ("lib", &mut |conn: &mut Conn, a: Author| {
+                        black_box(lib_delete(conn, a));
+                    }),
+                    ("hand", &mut |conn: &mut Conn, a: Author| {
+                        black_box(hand_delete(conn, a.id));
+                    }),
+                ],
             );
-            let mut restores: [Variant<'_, Conn, i64>; 3] = [
-                ("lib", &mut |conn: &mut Conn, id: i64| lib_restore(conn, id)),
-                ("hand", &mut |conn: &mut Conn, id: i64| hand_restore(conn, id)),
-                ("hand at engine isolation", &mut |conn: &mut Conn, id: i64| {
-                    hand_restore_at(conn, id, true)
-                }),
-            ];
             compare(
                 c,
                 "cascade/restore",
@@ -1023,14 +959,11 @@ macro_rules! suite {
                     id
                 },
                 &mut |_| (),
-                &mut restores[..variant_count()],
+                &mut [
+                    ("lib", &mut |conn: &mut Conn, id: i64| lib_restore(conn, id)),
+                    ("hand", &mut |conn: &mut Conn, id: i64| hand_restore(conn, id)),
+                ],
             );
-            if enabled("cascade/restore") {
-                let id = hand_delete(&mut conn, 1);
-                settle(&mut conn);
-                diagnose_restore(&mut conn, id);
-                hand_restore(&mut conn, id);
-            }
         }
 
         // 3. Scaling --------------------------------------------------------------------------
@@ -1055,6 +988,48 @@ macro_rules! suite {
                 peak_growth: hwm_after as i64 - rss_before as i64,
                 rss: (rss_before, rss_after),
             }
+        }
+
+        /// Soft delete and restore of author 1's tree, by the library and by hand, measured
+        /// round after round; the database settles after every operation.
+        #[derive(Default)]
+        struct Rounds {
+            lib_d: Vec<Run>,
+            lib_r: Vec<Run>,
+            hand_d: Vec<Run>,
+            hand_r: Vec<Run>,
+        }
+
+        impl Rounds {
+            /// One round. With `capture`, returns the SQL of the library's two operations.
+            fn push(
+                &mut self,
+                conn: &mut Conn,
+                events: &Events,
+                capture: bool,
+            ) -> [(&'static str, Vec<(String, Duration)>); 2] {
+                let a = author(conn, 1);
+                let mut id = 0;
+                events.capture(capture);
+                self.lib_d.push(measure(events, || id = lib_delete(conn, a)));
+                events.capture(false);
+                let deleted = events.take_sql();
+                settle(conn);
+                events.capture(capture);
+                self.lib_r.push(measure(events, || lib_restore(conn, id)));
+                events.capture(false);
+                let restored = events.take_sql();
+                settle(conn);
+                self.hand_d.push(measure(events, || id = hand_delete(conn, 1)));
+                settle(conn);
+                self.hand_r.push(measure(events, || hand_restore(conn, id)));
+                settle(conn);
+                [("soft_delete", deleted), ("restore", restored)]
+            }
+        }
+
+        fn median_time(runs: &[Run]) -> Duration {
+            median_of(runs.iter().map(|r| r.time).collect())
         }
 
         /// The smallest scale lists the engine's SQL; the next one shows where its time goes.
@@ -1083,29 +1058,19 @@ macro_rules! suite {
                 seed(&mut conn, 2, sizes.posts, per_post, Hidden::Nothing, true);
                 let comments = sizes.posts * per_post;
                 let rows = 1 + sizes.posts + comments;
-                let mut lib_d = Vec::new();
-                let mut lib_r = Vec::new();
-                let mut hand_d = Vec::new();
-                let mut hand_r = Vec::new();
+                let mut runs = Rounds::default();
                 for run in 0..sizes.scale_runs[k] {
-                    let capture = k < 2 && run == 0;
-                    let a = author(&mut conn, 1);
-                    events.capture(capture);
-                    let mut id = 0;
-                    lib_d.push(measure(&events, || id = lib_delete(&mut conn, a)));
-                    events.capture(false);
-                    report_capture(k, "soft_delete", comments, events.take_sql());
-                    settle(&mut conn);
-                    events.capture(capture);
-                    lib_r.push(measure(&events, || lib_restore(&mut conn, id)));
-                    events.capture(false);
-                    report_capture(k, "restore", comments, events.take_sql());
-                    settle(&mut conn);
-                    hand_d.push(measure(&events, || id = hand_delete(&mut conn, 1)));
-                    settle(&mut conn);
-                    hand_r.push(measure(&events, || hand_restore(&mut conn, id)));
-                    settle(&mut conn);
+                    let captured = runs.push(&mut conn, &events, k < 2 && run == 0);
+                    for (op, sql) in captured {
+                        report_capture(k, op, comments, sql);
+                    }
                 }
+                let Rounds {
+                    mut lib_d,
+                    mut lib_r,
+                    mut hand_d,
+                    mut hand_r,
+                } = runs;
                 for (op, lib, hand) in [
                     ("soft_delete", &mut lib_d, &mut hand_d),
                     ("restore", &mut lib_r, &mut hand_r),
@@ -1200,9 +1165,6 @@ macro_rules! suite {
                         Hidden::PostsAndComments,
                         true,
                     );
-                    if b == 0 && run == 0 {
-                        diagnose_purge(&mut conn, batch);
-                    }
                     events.take_transactions();
                     let profile = b == 0 && run == 0;
                     events.capture(profile);
@@ -1252,82 +1214,6 @@ macro_rules! suite {
             }
         }
 
-        /// Runs `sql` in a transaction that is rolled back, and returns how long it took.
-        fn timed_and_rolled_back(conn: &mut Conn, before: &str, sql: &str) -> Duration {
-            let mut took = Duration::ZERO;
-            let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
-                if !before.is_empty() {
-                    exec(conn, before);
-                }
-                took = timed(|| exec(conn, sql)).1;
-                Err(diesel::result::Error::RollbackTransaction)
-            });
-            settle(conn);
-            took
-        }
-
-        /// Where a purge batch's time goes: the engine first marks every descendant row with an
-        /// UPDATE of `deletion_id`, then deletes the marked rows; a hand-written purge only
-        /// deletes. Both statements over the comments of one batch of posts, rolled back.
-        fn diagnose_purge(conn: &mut Conn, batch: u32) {
-            let victims = format!(
-                "(SELECT id FROM posts WHERE deleted_at IS NOT NULL AND deleted_at < {} ORDER BY id LIMIT {batch})",
-                ts_literal("2021-01-01 00:00:00")
-            );
-            let mark = timed_and_rolled_back(
-                conn,
-                "",
-                &format!("UPDATE comments SET deletion_id = -7 WHERE post_id IN {victims}"),
-            );
-            let delete = timed_and_rolled_back(
-                conn,
-                "",
-                &format!("DELETE FROM comments WHERE post_id IN {victims}"),
-            );
-            println!(
-                "DIAG {NAME} purge batch of {batch} posts: marking UPDATE of their comments {}, DELETE of the same comments {}",
-                fmt_d(mark),
-                fmt_d(delete)
-            );
-        }
-
-        /// Where the engine's restore time goes on this backend: the "retag" statement it runs
-        /// for every incoming cascade edge (moving rows whose parent is hidden by another
-        /// changeset), as issued and without its redundant `deletion_id IS NOT NULL` term, after
-        /// the parents were restored as the engine does. Rolled back.
-        fn diagnose_restore(conn: &mut Conn, id: i64) {
-            let before = format!(
-                "UPDATE authors SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {id}; \
-                 UPDATE posts SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {id};"
-            );
-            let retag = |extra: &str| {
-                format!(
-                    "UPDATE comments SET deletion_id = sd_parent.deletion_id FROM posts AS sd_parent \
-                     WHERE sd_parent.id = comments.post_id AND comments.deletion_id = {id} \
-                     AND {extra}sd_parent.deletion_id <> {id} AND sd_parent.deleted_at IS NOT NULL"
-                )
-            };
-            let issued = timed_and_rolled_back(
-                conn,
-                &before,
-                &retag("sd_parent.deletion_id IS NOT NULL AND "),
-            );
-            let without = timed_and_rolled_back(conn, &before, &retag(""));
-            let restore = timed_and_rolled_back(
-                conn,
-                &before,
-                &format!(
-                    "UPDATE comments SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {id}"
-                ),
-            );
-            println!(
-                "DIAG {NAME} restore of author 1's changeset: comments retag as issued {}, without `sd_parent.deletion_id IS NOT NULL` {}; the restoring UPDATE of the comments {}",
-                fmt_d(issued),
-                fmt_d(without),
-                fmt_d(restore)
-            );
-        }
-
         // 6. Index advice ---------------------------------------------------------------------
 
         fn index_advice(sizes: &Sizes) {
@@ -1338,7 +1224,7 @@ macro_rules! suite {
                 ("half_of_table", 2, sizes.posts, 100),
                 ("small_in_large", a_n, p_n, c_n),
             ] {
-                let (mut conn, _) = fresh("advice");
+                let (mut conn, events) = fresh("advice");
                 seed(&mut conn, authors_n, posts_per, comments_per, Hidden::Nothing, true);
                 let rows = 1 + posts_per + posts_per * comments_per;
                 let total = authors_n * posts_per * comments_per;
@@ -1348,30 +1234,18 @@ macro_rules! suite {
                         analyze(&mut conn);
                         settle(&mut conn);
                     }
-                    let (mut d, mut r, mut hd, mut hr) = (vec![], vec![], vec![], vec![]);
+                    let mut runs = Rounds::default();
                     for _ in 0..3 {
-                        let a = author(&mut conn, 1);
-                        let (id, t) = timed(|| lib_delete(&mut conn, a));
-                        d.push(t);
-                        settle(&mut conn);
-                        let ((), t) = timed(|| lib_restore(&mut conn, id));
-                        r.push(t);
-                        settle(&mut conn);
-                        let (id, t) = timed(|| hand_delete(&mut conn, 1));
-                        hd.push(t);
-                        settle(&mut conn);
-                        let ((), t) = timed(|| hand_restore(&mut conn, id));
-                        hr.push(t);
-                        settle(&mut conn);
+                        runs.push(&mut conn, &events, false);
                     }
                     println!(
                         "INDEX cascade {NAME} {label} ({rows} of {} rows) deletion_id index={}: lib soft_delete {}, restore {}; hand soft_delete {}, restore {}",
                         total + authors_n * posts_per + authors_n,
                         if indexed { "yes" } else { "no" },
-                        fmt_d(median_of(d)),
-                        fmt_d(median_of(r)),
-                        fmt_d(median_of(hd)),
-                        fmt_d(median_of(hr)),
+                        fmt_d(median_time(&runs.lib_d)),
+                        fmt_d(median_time(&runs.lib_r)),
+                        fmt_d(median_time(&runs.hand_d)),
+                        fmt_d(median_time(&runs.hand_r)),
                     );
                 }
                 if label == "small_in_large" {
@@ -1423,8 +1297,6 @@ mod sqlite {
     const PK: &str = "INTEGER PRIMARY KEY";
     const VERSION_SQL: &str = "sqlite_version()";
     const TUNE_TABLES: &str = "";
-    /// The engine's transactions run at SQLite's only level.
-    const ENGINE_ISOLATION: &str = "";
 
     fn dir() -> PathBuf {
         std::env::temp_dir().join(format!("soft_delete_bench_{}", std::process::id()))
@@ -1483,8 +1355,6 @@ mod postgres {
     const DIALECT: Dialect = Dialect::Postgres;
     const PK: &str = "SERIAL PRIMARY KEY";
     const VERSION_SQL: &str = "version()";
-    /// The engine runs its own transactions at `SERIALIZABLE` on PostgreSQL.
-    const ENGINE_ISOLATION: &str = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE";
     /// `settle` vacuums between timed operations; autovacuum starting in the middle of one
     /// would only add noise.
     const TUNE_TABLES: &str = "ALTER TABLE authors SET (autovacuum_enabled = false); \

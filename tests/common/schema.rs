@@ -4,34 +4,8 @@
 //! using the bool flag strategy; a diamond (projects → milestones → tasks, projects → tasks)
 //! whose leaf, tasks, `timesheets` protect.
 
-diesel::table! {
-    authors (id) {
-        id -> Integer,
-        name -> Text,
-        deleted_at -> Nullable<Timestamp>,
-        deletion_id -> Nullable<BigInt>,
-    }
-}
-
-diesel::table! {
-    posts (id) {
-        id -> Integer,
-        author_id -> Integer,
-        title -> Text,
-        deleted_at -> Nullable<Timestamp>,
-        deletion_id -> Nullable<BigInt>,
-    }
-}
-
-diesel::table! {
-    comments (id) {
-        id -> Integer,
-        post_id -> Integer,
-        body -> Text,
-        deleted_at -> Nullable<Timestamp>,
-        deletion_id -> Nullable<BigInt>,
-    }
-}
+// authors, posts, comments: shared with the benchmarks.
+include!("blog_tables.rs");
 
 diesel::table! {
     tags (id) {
@@ -126,8 +100,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
     milestones, tasks, timesheets
 );
-diesel::joinable!(posts -> authors (author_id));
-diesel::joinable!(comments -> posts (post_id));
 
 /// The DDL, with `{pk}` / `{ts}` / `{fk ...}` filled in per backend by `super::ddl`.
 pub const DDL: &str = "
