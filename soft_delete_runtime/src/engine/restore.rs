@@ -74,19 +74,33 @@ fn run<C: SoftDeleteConnection>(
         for m in &component.tables {
             run_hook(conn, m.hooks.before_restore, m.table, Some(id), audit, None)?;
         }
+        // Incoming edges whose parents may be hidden by another changeset: all of them, unless
+        // the parent lock (PostgreSQL) counted none.
+        let mut edges: Vec<(&'static TableMeta, &Incoming)> = Vec::new();
+        let mut skipped = false;
         for m in &component.tables {
             for edge in graph().incoming(m.table) {
-                lock_parents(conn, m, edge, id)?;
+                match lock_parents(conn, m, edge, id)? {
+                    Some(0) => skipped = true,
+                    _ => edges.push((m, edge)),
+                }
             }
+        }
+        // In a cycle a row moved by one pass can hide the parent of a row of another edge, so
+        // there an edge is skipped only when no edge of the component has such a parent.
+        if component.cyclic && skipped && !edges.is_empty() {
+            edges = component
+                .tables
+                .iter()
+                .flat_map(|m| graph().incoming(m.table).iter().map(move |e| (*m, e)))
+                .collect();
         }
         // A row whose other cascade parent is still hidden (by another changeset) stays hidden
         // and moves to that parent's changeset, so it comes back with it.
-        loop {
+        while !edges.is_empty() {
             let mut moved = 0;
-            for m in &component.tables {
-                for edge in graph().incoming(m.table) {
-                    moved += retag(conn, m, edge, id)?;
-                }
+            for (m, edge) in &edges {
+                moved += retag(conn, m, edge, id)?;
             }
             if !component.cyclic || moved == 0 {
                 break;
@@ -127,7 +141,9 @@ fn run<C: SoftDeleteConnection>(
 }
 
 /// PostgreSQL: takes `FOR SHARE` locks on the parents (through `edge`) of the rows of `child`
-/// that changeset `id` hid, before the restore decides from those parents' state.
+/// that changeset `id` hid, before the restore decides from those parents' state, and counts
+/// those that are hidden by another changeset (`None` where nothing was locked or counted).
+/// With none, the edge has nothing to retag, and the locks keep it so until the transaction ends.
 ///
 /// At `READ COMMITTED` a statement does not wait for rows another transaction is changing: a
 /// restore could read a parent as live while a concurrent soft delete is hiding it (and leave the
@@ -141,16 +157,27 @@ fn lock_parents<C: SoftDeleteConnection>(
     child: &'static TableMeta,
     edge: &Incoming,
     id: i64,
-) -> Result<(), SoftDeleteError> {
-    let (Some(cdid), Some(_)) = (child.deletion_id, edge.parent.deletion_id) else {
-        return Ok(());
+) -> Result<Option<i64>, SoftDeleteError> {
+    let (Some(cdid), Some(pdid)) = (child.deletion_id, edge.parent.deletion_id) else {
+        return Ok(None);
     };
     if <C::Backend as SoftDeleteBackend>::DIALECT != Dialect::Postgres {
-        return Ok(());
+        return Ok(None);
     }
     let parent = edge.parent;
+    let locked = "sd_locked";
     let mut s: Stmt<'_, C::Backend> = Stmt::new();
-    s.sql("SELECT COUNT(*) FROM (SELECT 1 FROM ")
+    // The test is an expression over the locked rows, not a `WHERE`: PostgreSQL may push a
+    // `WHERE` below the lock, where it would see the rows as they were before the wait.
+    s.sql("SELECT COALESCE(SUM(CASE WHEN ");
+    s.col(locked, pdid).sql(" <> ").i64(id);
+    s.sql(" AND ");
+    clauses::hidden(&mut s, Some(locked), parent);
+    s.sql(" THEN 1 ELSE 0 END), 0) FROM (SELECT ")
+        .ident(parent.marker)
+        .sql(", ")
+        .ident(pdid)
+        .sql(" FROM ")
         .ident(parent.table);
     s.sql(" WHERE ")
         .ident(parent.primary_key)
@@ -162,9 +189,8 @@ fn lock_parents<C: SoftDeleteConnection>(
         .ident(cdid)
         .sql(" = ")
         .i64(id);
-    s.sql(") FOR SHARE) AS ").ident("sd_locked");
-    clauses::scalar(conn, &s)?;
-    Ok(())
+    s.sql(") FOR SHARE) AS ").ident(locked);
+    Ok(Some(clauses::scalar(conn, &s)?))
 }
 
 /// Moves the rows of `child` hidden by changeset `id` whose parent through `edge` is hidden by
