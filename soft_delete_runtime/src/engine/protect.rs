@@ -20,13 +20,18 @@ pub(crate) fn check<'a, C: SoftDeleteConnection>(
             s.sql(" AND ");
             clauses::live(&mut s, None, child);
         }
-        let live_children = clauses::scalar(conn, &s)?;
-        if live_children > 0 {
-            return Err(SoftDeleteError::Protected {
-                table: edge.table,
-                live_children,
-            });
-        }
+        refuse_live(edge.table, clauses::scalar(conn, &s)?)?;
+    }
+    Ok(())
+}
+
+/// `Protected` when `live_children` rows of `table` are live.
+pub(crate) fn refuse_live(table: &'static str, live_children: i64) -> Result<(), SoftDeleteError> {
+    if live_children > 0 {
+        return Err(SoftDeleteError::Protected {
+            table,
+            live_children,
+        });
     }
     Ok(())
 }

@@ -235,23 +235,11 @@ fn remove_tree<C: SoftDeleteConnection>(
     // Deepest level first; at each level the leaves under it, then its own rows.
     for (k, tables) in levels.iter().enumerate().rev() {
         for leaf in leaves.iter().filter(|l| l.level == k) {
-            let mut s: Stmt<'_, C::Backend> = Stmt::new();
-            s.sql("DELETE FROM ").ident(leaf.table.table).sql(" WHERE ");
-            clauses::condition(&mut s, leaf.table, leaf.under, leaf.table.table);
-            let n = s.execute(conn)?;
-            removed.add(leaf.table.table, n as u64);
+            removed.add(leaf.table.table, delete(conn, leaf.table, leaf.under)?);
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
-            let mut s: Stmt<'_, C::Backend> = Stmt::new();
-            s.sql("DELETE FROM ")
-                .ident(m.table)
-                .sql(" WHERE ")
-                .ident(mdid)
-                .sql(" = ")
-                .i64(mark(k));
-            let n = s.execute(conn)?;
-            removed.add(m.table, n as u64);
+            removed.add(m.table, delete(conn, m, Sel::Mark(mdid, mark(k)))?);
         }
     }
 
@@ -290,13 +278,19 @@ fn check_removable<'a, C: SoftDeleteConnection>(
         clauses::condition(&mut s, m, sel, m.table);
         s.sql(" AND ");
         clauses::live(&mut s, None, m);
-        let live_children = clauses::scalar(conn, &s)?;
-        if live_children > 0 {
-            return Err(SoftDeleteError::Protected {
-                table: m.table,
-                live_children,
-            });
-        }
+        protect::refuse_live(m.table, clauses::scalar(conn, &s)?)?;
     }
     Ok(())
+}
+
+/// `DELETE FROM m WHERE <sel>`; returns the number of rows deleted.
+fn delete<C: SoftDeleteConnection>(
+    conn: &mut C,
+    m: &'static TableMeta,
+    sel: Sel<'_, C::Backend>,
+) -> Result<u64, SoftDeleteError> {
+    let mut s: Stmt<'_, C::Backend> = Stmt::new();
+    s.sql("DELETE FROM ").ident(m.table).sql(" WHERE ");
+    clauses::condition(&mut s, m, sel, m.table);
+    Ok(s.execute(conn)? as u64)
 }

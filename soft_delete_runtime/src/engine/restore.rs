@@ -74,32 +74,24 @@ fn run<C: SoftDeleteConnection>(
         for m in &component.tables {
             run_hook(conn, m.hooks.before_restore, m.table, Some(id), audit, None)?;
         }
-        // Incoming edges whose parents may be hidden by another changeset: all of them, unless
-        // the parent lock (PostgreSQL) counted none.
-        let mut edges: Vec<(&'static TableMeta, &Incoming)> = Vec::new();
-        let mut skipped = false;
+        // Each incoming edge, and whether its parents may be hidden by another changeset: yes,
+        // unless the parent lock (PostgreSQL) counted none.
+        let mut edges: Vec<(&'static TableMeta, &Incoming, bool)> = Vec::new();
         for m in &component.tables {
             for edge in graph().incoming(m.table) {
-                match lock_parents(conn, m, edge, id)? {
-                    Some(0) => skipped = true,
-                    _ => edges.push((m, edge)),
-                }
+                let needed = lock_parents(conn, m, edge, id)? != Some(0);
+                edges.push((m, edge, needed));
             }
         }
         // In a cycle a row moved by one pass can hide the parent of a row of another edge, so
-        // there an edge is skipped only when no edge of the component has such a parent.
-        if component.cyclic && skipped && !edges.is_empty() {
-            edges = component
-                .tables
-                .iter()
-                .flat_map(|m| graph().incoming(m.table).iter().map(move |e| (*m, e)))
-                .collect();
-        }
+        // there every edge is re-tagged as soon as one needs it.
+        let any_needed = edges.iter().any(|e| e.2);
+        edges.retain(|e| if component.cyclic { any_needed } else { e.2 });
         // A row whose other cascade parent is still hidden (by another changeset) stays hidden
         // and moves to that parent's changeset, so it comes back with it.
         while !edges.is_empty() {
             let mut moved = 0;
-            for (m, edge) in &edges {
+            for (m, edge, _) in &edges {
                 moved += retag(conn, m, edge, id)?;
             }
             if !component.cyclic || moved == 0 {
