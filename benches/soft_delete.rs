@@ -832,89 +832,97 @@ macro_rules! suite {
                     exec(&mut conn, ddl);
                     analyze(&mut conn);
                 }
-                let name = format!("reads/lookup_{label}");
-                compare(
+                per_post(
                     c,
-                    &name,
-                    NAME,
                     &mut conn,
-                    &mut |_| (),
-                    &mut |_| (),
-                    &mut [
-                        ("lib", &mut |conn: &mut Conn, ()| {
-                            for &p in &targets {
-                                black_box(
-                                    Comment::active()
-                                        .filter(comments::post_id.eq(p))
-                                        .select(Comment::as_select())
-                                        .load::<Comment>(conn)
-                                        .expect("lib lookup"),
-                                );
-                            }
-                        }),
-                        ("hand", &mut |conn: &mut Conn, ()| {
-                            for &p in &targets {
-                                black_box(
-                                    comments::table
-                                        .filter(comments::deleted_at.is_null())
-                                        .filter(comments::post_id.eq(p))
-                                        .select(Comment::as_select())
-                                        .load::<Comment>(conn)
-                                        .expect("hand lookup"),
-                                );
-                            }
-                        }),
-                    ],
+                    "lookup",
+                    label,
+                    &targets,
+                    |conn, p| {
+                        black_box(
+                            Comment::active()
+                                .filter(comments::post_id.eq(p))
+                                .select(Comment::as_select())
+                                .load::<Comment>(conn)
+                                .expect("lib lookup"),
+                        );
+                    },
+                    |conn, p| {
+                        black_box(
+                            comments::table
+                                .filter(comments::deleted_at.is_null())
+                                .filter(comments::post_id.eq(p))
+                                .select(Comment::as_select())
+                                .load::<Comment>(conn)
+                                .expect("hand lookup"),
+                        );
+                    },
                 );
-                if enabled(&name) {
-                    println!(
-                        "INDEX reads/lookup {NAME} {label}: lib {} per {} lookups",
-                        fmt_d(recorded_median(&format!("{name}/{NAME}/lib"))),
-                        targets.len()
-                    );
-                }
                 // Live comments per post: with the partial index, an index-only count.
-                let name = format!("reads/count_{label}");
-                compare(
+                per_post(
                     c,
-                    &name,
-                    NAME,
                     &mut conn,
-                    &mut |_| (),
-                    &mut |_| (),
-                    &mut [
-                        ("lib", &mut |conn: &mut Conn, ()| {
-                            for &p in &targets {
-                                black_box(
-                                    Comment::active()
-                                        .filter(comments::post_id.eq(p))
-                                        .count()
-                                        .get_result::<i64>(conn)
-                                        .expect("lib count"),
-                                );
-                            }
-                        }),
-                        ("hand", &mut |conn: &mut Conn, ()| {
-                            for &p in &targets {
-                                black_box(
-                                    comments::table
-                                        .filter(comments::deleted_at.is_null())
-                                        .filter(comments::post_id.eq(p))
-                                        .count()
-                                        .get_result::<i64>(conn)
-                                        .expect("hand count"),
-                                );
-                            }
-                        }),
-                    ],
+                    "count",
+                    label,
+                    &targets,
+                    |conn, p| {
+                        black_box(
+                            Comment::active()
+                                .filter(comments::post_id.eq(p))
+                                .count()
+                                .get_result::<i64>(conn)
+                                .expect("lib count"),
+                        );
+                    },
+                    |conn, p| {
+                        black_box(
+                            comments::table
+                                .filter(comments::deleted_at.is_null())
+                                .filter(comments::post_id.eq(p))
+                                .count()
+                                .get_result::<i64>(conn)
+                                .expect("hand count"),
+                        );
+                    },
                 );
-                if enabled(&name) {
-                    println!(
-                        "INDEX reads/count {NAME} {label}: lib {} per {} counts",
-                        fmt_d(recorded_median(&format!("{name}/{NAME}/lib"))),
-                        targets.len()
-                    );
-                }
+            }
+        }
+
+        /// Benchmark `reads/<what>_<label>`: `lib` and `hand` each run once per post of `targets`
+        /// per iteration; prints the library's median per round.
+        #[allow(clippy::too_many_arguments)]
+        fn per_post(
+            c: &mut Criterion,
+            conn: &mut Conn,
+            what: &str,
+            label: &str,
+            targets: &[i32],
+            lib: fn(&mut Conn, i32),
+            hand: fn(&mut Conn, i32),
+        ) {
+            let name = format!("reads/{what}_{label}");
+            compare(
+                c,
+                &name,
+                NAME,
+                conn,
+                &mut |_| (),
+                &mut |_| (),
+                &mut [
+                    ("lib", &mut |conn: &mut Conn, ()| {
+                        targets.iter().for_each(|&p| lib(conn, p))
+                    }),
+                    ("hand", &mut |conn: &mut Conn, ()| {
+                        targets.iter().for_each(|&p| hand(conn, p))
+                    }),
+                ],
+            );
+            if enabled(&name) {
+                println!(
+                    "INDEX reads/{what} {NAME} {label}: lib {} per {} {what}s",
+                    fmt_d(recorded_median(&format!("{name}/{NAME}/lib"))),
+                    targets.len()
+                );
             }
         }
 
