@@ -1,143 +1,12 @@
-//! The changeset record: one row of `soft_delete_changesets` per soft delete operation.
+//! The changeset record's operations: find, list, inspect and restore changesets.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-
-use crate::backend::SoftDeleteBackend;
+use crate::backend::sealed::Ops;
 use crate::connection::SoftDeleteConnection;
 use crate::engine;
-use crate::schema::soft_delete_changesets;
-use crate::{RestoreOptions, RestoreReport, SoftDeleteError};
-
-/// One soft delete operation, as recorded in `soft_delete_changesets`.
-///
-/// Every row the operation hid carries its `id` in `deletion_id`; restoring the changeset
-/// brings exactly those rows back.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = soft_delete_changesets)]
-pub struct Changeset {
-    /// Changeset id.
-    pub id: i64,
-    /// When the rows were hidden (UTC).
-    pub created_at: NaiveDateTime,
-    /// Who hid them.
-    pub actor: Option<String>,
-    /// Why.
-    pub reason: Option<String>,
-    /// SQL name of the table the operation started from.
-    pub root_table: String,
-    /// Primary key of the root row, as text (single-row deletes only).
-    pub root_key: Option<String>,
-    /// How many rows the operation hid, over all tables.
-    pub rows_affected: i64,
-    /// When the changeset was restored (UTC).
-    pub restored_at: Option<NaiveDateTime>,
-    /// Who restored it.
-    pub restored_by: Option<String>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = soft_delete_changesets)]
-#[doc(hidden)]
-pub struct NewChangeset<'a> {
-    pub(crate) created_at: NaiveDateTime,
-    pub(crate) actor: Option<&'a str>,
-    pub(crate) reason: Option<&'a str>,
-    pub(crate) root_table: &'a str,
-    pub(crate) root_key: Option<&'a str>,
-    pub(crate) rows_affected: i64,
-}
-
-/// Which changesets [`Changeset::list`] returns: newest first, one page at a time.
-///
-/// ```
-/// # use soft_delete_runtime::ChangesetFilter;
-/// let first_page = ChangesetFilter::new().root_table("posts").restored(false).limit(20);
-/// // next page: ChangesetFilter { before_id: Some(last_id_of_previous_page), ..first_page }
-/// # let _ = first_page;
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangesetFilter {
-    /// Only changesets by this actor.
-    pub actor: Option<String>,
-    /// Only changesets whose root table is this one.
-    pub root_table: Option<String>,
-    /// Only changesets created at or after this time.
-    pub since: Option<NaiveDateTime>,
-    /// Only changesets created before this time.
-    pub until: Option<NaiveDateTime>,
-    /// `Some(false)`: only the trash bin (not yet restored); `Some(true)`: only restored ones.
-    pub restored: Option<bool>,
-    /// Keyset paging: only changesets with an id below this one.
-    pub before_id: Option<i64>,
-    /// Page size (default 50).
-    pub limit: i64,
-}
-
-impl Default for ChangesetFilter {
-    fn default() -> Self {
-        ChangesetFilter {
-            actor: None,
-            root_table: None,
-            since: None,
-            until: None,
-            restored: None,
-            before_id: None,
-            limit: 50,
-        }
-    }
-}
-
-impl ChangesetFilter {
-    /// Every changeset, 50 per page.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Only changesets by `actor`.
-    pub fn actor(mut self, actor: impl Into<String>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// Only changesets that started from `table`.
-    pub fn root_table(mut self, table: impl Into<String>) -> Self {
-        self.root_table = Some(table.into());
-        self
-    }
-    /// Only changesets created at or after `t`.
-    pub fn since(mut self, t: NaiveDateTime) -> Self {
-        self.since = Some(t);
-        self
-    }
-    /// Only changesets created before `t`.
-    pub fn until(mut self, t: NaiveDateTime) -> Self {
-        self.until = Some(t);
-        self
-    }
-    /// Only restored (`true`) or not yet restored (`false`) changesets.
-    pub fn restored(mut self, restored: bool) -> Self {
-        self.restored = Some(restored);
-        self
-    }
-    /// Only changesets older than the one with id `id` (the next page).
-    pub fn before_id(mut self, id: i64) -> Self {
-        self.before_id = Some(id);
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = limit;
-        self
-    }
-}
-
-/// The keys one changeset hides in one table (from [`Changeset::rows`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangesetRows {
-    /// SQL name of the table.
-    pub table: &'static str,
-    /// Primary keys of the rows, as text, in ascending key order.
-    pub keys: Vec<String>,
-}
+use crate::error::SoftDeleteError;
+use crate::options::RestoreOptions;
+use crate::record::{Changeset, ChangesetFilter, ChangesetRows};
+use crate::report::RestoreReport;
 
 impl Changeset {
     /// Loads changeset `id`.
@@ -145,8 +14,7 @@ impl Changeset {
         conn: &mut C,
         id: i64,
     ) -> Result<Changeset, SoftDeleteError> {
-        <C::Backend as SoftDeleteBackend>::find_changeset(conn, id)?
-            .ok_or(SoftDeleteError::ChangesetNotFound { id })
+        engine::changeset(conn, id)
     }
 
     /// Pages through the changesets, newest first.
@@ -154,9 +22,7 @@ impl Changeset {
         conn: &mut C,
         filter: &ChangesetFilter,
     ) -> Result<Vec<Changeset>, SoftDeleteError> {
-        Ok(<C::Backend as SoftDeleteBackend>::list_changesets(
-            conn, filter,
-        )?)
+        Ok(<C::Backend as Ops>::list_changesets(conn, filter)?)
     }
 
     /// Per table, the keys of the rows changeset `id` currently hides (tables with none are left out).

@@ -6,8 +6,8 @@
 use diesel::internal::table_macro::{BoxedSelectStatement, FromClause, SelectStatement};
 use diesel::query_dsl::methods::FilterDsl;
 
+use crate::table::SoftDeleteTable;
 use crate::table::{is_deleted, is_live, IsDeleted, IsLive};
-use crate::SoftDeleteTable;
 
 /// A query whose rows come from one soft-deletable table.
 ///

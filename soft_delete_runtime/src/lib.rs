@@ -48,35 +48,44 @@
 //! - `mysql`: MySQL and MariaDB (needs libmysqlclient or libmariadb).
 #![warn(missing_docs)]
 
-pub mod backend;
-mod changeset;
-mod connection;
-mod dsl;
-mod engine;
+// Layers, bottom-up; a module imports only from its own layer or below (see ARCHITECTURE.md and
+// the `layers` test). Data:
 mod error;
 mod hooks;
 pub mod marker;
 mod meta;
-pub mod migration;
-mod model;
 mod options;
+mod record;
 mod registry;
 mod report;
 pub mod schema;
-#[doc(hidden)]
-pub mod sql;
 mod table;
+mod time;
+// Backends:
+pub mod backend;
+mod connection;
+// Statements:
+mod statements;
+// The engine:
+mod engine;
+// The API:
+mod changeset;
+mod dsl;
+pub mod migration;
+mod model;
 
-pub use changeset::{Changeset, ChangesetFilter, ChangesetRows};
+#[cfg(test)]
+mod layers;
+
 pub use connection::{BackendOf, SoftDeleteConnection};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
-pub use engine::TableCounts;
 pub use error::{retry, SoftDeleteError};
 pub use hooks::{HookContext, HookFn, HookFns, SoftDeleteHooks};
 pub use meta::{CascadeEdge, MarkerKind, ProtectEdge, TableMeta};
 pub use model::{KeyFilter, SoftDelete};
 pub use options::{DeleteOptions, PurgeOptions, RestoreOptions};
-pub use report::{PurgeReport, RestoreReport};
+pub use record::{Changeset, ChangesetFilter, ChangesetRows};
+pub use report::{PurgeReport, RestoreReport, TableCounts};
 pub use table::{is_deleted, is_live, CascadeTarget, IsDeleted, IsLive, SoftDeleteTable};
 
 /// `#[derive(SoftDeletable)]`: see the crate documentation for its attributes.

@@ -4,7 +4,7 @@ use diesel::expression::Expression;
 use diesel::sql_types::Bool;
 use diesel::ExpressionMethods;
 
-use crate::MarkerKind;
+use crate::meta::MarkerKind;
 
 /// A marker strategy: the SQL condition for live and hidden rows, given the marker column.
 ///

@@ -2,7 +2,9 @@
 
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::connection::SoftDeleteConnection;
-use crate::{MarkerKind, SoftDeleteError, SoftDeleteTable};
+use crate::error::SoftDeleteError;
+use crate::meta::MarkerKind;
+use crate::table::{CascadeTarget, SoftDeleteTable};
 
 /// The `CREATE TABLE` for `soft_delete_changesets` on `dialect` (idempotent).
 ///
@@ -127,7 +129,7 @@ pub fn unique_live_index<T: SoftDeleteTable>(dialect: Dialect, columns: &[&str])
 ///
 /// Cascades and restores select rows by `deletion_id`; without this index each level scans the
 /// table.
-pub fn deletion_id_index<T: crate::CascadeTarget>(dialect: Dialect) -> String {
+pub fn deletion_id_index<T: CascadeTarget>(dialect: Dialect) -> String {
     let meta = T::meta();
     let did = <T::DeletionId as diesel::Column>::NAME;
     format!(

@@ -12,13 +12,13 @@ use diesel::{ExpressionMethods, Table};
 
 use crate::connection::SoftDeleteConnection;
 use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
-use crate::engine::{self, TableCounts};
+use crate::engine;
+use crate::error::SoftDeleteError;
 use crate::marker::TimestampedStrategy;
-use crate::table::{is_deleted, is_live, IsDeleted, IsLive};
-use crate::{
-    Changeset, DeleteOptions, PurgeOptions, PurgeReport, RestoreOptions, RestoreReport,
-    SoftDeleteError, SoftDeleteTable,
-};
+use crate::options::{DeleteOptions, PurgeOptions, RestoreOptions};
+use crate::record::Changeset;
+use crate::report::{PurgeReport, RestoreReport, TableCounts};
+use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 
 /// A soft-deletable model. Implemented by `#[derive(SoftDeletable)]`.
 ///

@@ -1,6 +1,6 @@
 //! Options of the write operations.
 
-use chrono::{NaiveDateTime, SubsecRound, Utc};
+use chrono::NaiveDateTime;
 
 /// Who deletes, why and when: recorded on the changeset.
 ///
@@ -89,14 +89,4 @@ impl PurgeOptions {
         self.batch_size = n;
         self
     }
-}
-
-/// The current UTC time, truncated to microseconds (the precision every backend stores).
-pub(crate) fn now() -> NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
-}
-
-/// `at` truncated to microseconds, so what is returned equals what is stored.
-pub(crate) fn normalize(at: Option<NaiveDateTime>) -> NaiveDateTime {
-    at.map(|t| t.trunc_subsecs(6)).unwrap_or_else(now)
 }

@@ -1,7 +1,39 @@
 //! What the write operations return besides a changeset.
 
-use crate::engine::TableCounts;
-use crate::Changeset;
+use crate::record::Changeset;
+
+/// Per-table row counts, in the order tables were first touched.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TableCounts(Vec<(&'static str, u64)>);
+
+impl TableCounts {
+    pub(crate) fn add(&mut self, table: &'static str, n: u64) {
+        match self.0.iter_mut().find(|(t, _)| *t == table) {
+            Some((_, c)) => *c += n,
+            None => self.0.push((table, n)),
+        }
+    }
+    /// Rows counted for `table` (0 when it was not touched).
+    pub fn get(&self, table: &str) -> u64 {
+        self.0
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, c)| *c)
+    }
+    /// Rows over all tables.
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|(_, c)| c).sum()
+    }
+    /// `(table, rows)` pairs, in the order the operation touched the tables.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        self.0.iter().copied()
+    }
+    pub(crate) fn merge(&mut self, other: &TableCounts) {
+        for (t, n) in other.iter() {
+            self.add(t, n);
+        }
+    }
+}
 
 /// The outcome of a restore.
 #[derive(Debug, Clone, PartialEq, Eq)]

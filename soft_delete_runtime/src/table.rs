@@ -3,7 +3,7 @@
 use diesel::Column;
 
 use crate::marker::MarkerStrategy;
-use crate::TableMeta;
+use crate::meta::TableMeta;
 
 /// A table mapped by a `#[derive(SoftDeletable)]` model.
 ///

@@ -1,14 +1,10 @@
 //! What differs between SQLite, PostgreSQL and MySQL/MariaDB, behind one trait.
-
-use diesel::backend::Backend;
-use diesel::connection::LoadConnection;
-use diesel::query_builder::AstPass;
-use diesel::sql_types::{BigInt, Text};
-use diesel::QueryResult;
-
-use crate::changeset::{Changeset, ChangesetFilter, NewChangeset};
-use crate::sql::{Instant, Typed};
-use crate::MarkerKind;
+//!
+//! [`SoftDeleteBackend`] is public (it bounds every operation) and sealed: its working methods
+//! live on the supertrait `sealed::Ops`, which users can neither name nor implement. They are
+//! written once, with Diesel's typed DSL where the statement is over the runtime's own table, and
+//! instantiated per backend by `backend_ops!`, because the `FromSql`/`ToSql` bounds they need can
+//! only be proved for a concrete backend.
 
 #[cfg(feature = "mysql")]
 mod mysql;
@@ -16,16 +12,6 @@ mod mysql;
 mod pg;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-
-mod sealed {
-    pub trait Sealed {}
-    #[cfg(feature = "sqlite")]
-    impl Sealed for diesel::sqlite::Sqlite {}
-    #[cfg(feature = "postgres")]
-    impl Sealed for diesel::pg::Pg {}
-    #[cfg(feature = "mysql")]
-    impl Sealed for diesel::mysql::Mysql {}
-}
 
 /// The SQL dialect of a backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,52 +25,85 @@ pub enum Dialect {
 }
 
 /// A Diesel backend the runtime supports. Implemented for `Sqlite`, `Pg` and `Mysql` under the
-/// features of the same names; you do not implement it.
-pub trait SoftDeleteBackend: Backend + Sized + 'static + sealed::Sealed {
+/// features of the same names; you do not implement it (it is sealed).
+pub trait SoftDeleteBackend: sealed::Ops {
     /// The dialect, for the few statements whose shape differs.
     const DIALECT: Dialect;
-
-    #[doc(hidden)]
-    fn push_i64<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b i64) -> QueryResult<()>;
-    #[doc(hidden)]
-    fn push_bool<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b bool) -> QueryResult<()>;
-    #[doc(hidden)]
-    fn push_text<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b Option<&'b str>) -> QueryResult<()>;
-    #[doc(hidden)]
-    fn push_time<'b>(
-        out: &mut AstPass<'_, 'b, Self>,
-        kind: MarkerKind,
-        at: &'b Instant,
-    ) -> QueryResult<()>;
-    #[doc(hidden)]
-    fn load_i64<C: LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        q: Typed<'_, '_, Self, BigInt>,
-    ) -> QueryResult<Vec<i64>>;
-    #[doc(hidden)]
-    fn load_text<C: LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        q: Typed<'_, '_, Self, Text>,
-    ) -> QueryResult<Vec<String>>;
-    #[doc(hidden)]
-    fn insert_changeset<C: LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        new: &NewChangeset<'_>,
-    ) -> QueryResult<i64>;
-    #[doc(hidden)]
-    fn find_changeset<C: LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        id: i64,
-    ) -> QueryResult<Option<Changeset>>;
-    #[doc(hidden)]
-    fn list_changesets<C: LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        filter: &ChangesetFilter,
-    ) -> QueryResult<Vec<Changeset>>;
 }
 
-/// Changeset-table operations written once with Diesel's typed DSL and instantiated per backend.
-macro_rules! common_backend_ops {
+pub(crate) mod sealed {
+    use diesel::backend::Backend;
+    use diesel::connection::LoadConnection;
+    use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{QueryResult, RunQueryDsl};
+
+    use crate::meta::MarkerKind;
+    use crate::record::{Changeset, ChangesetFilter, NewChangeset};
+    use crate::time::Instant;
+
+    /// The backend-specific half of [`super::SoftDeleteBackend`]: typed binds, typed loads and
+    /// the statements over `soft_delete_changesets`. Not nameable outside the crate.
+    pub trait Ops: Backend + Sized + 'static {
+        /// Binds a `BigInt`.
+        fn push_i64<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b i64) -> QueryResult<()>;
+        /// Binds a `Bool`.
+        fn push_bool<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b bool) -> QueryResult<()>;
+        /// Binds a marker time of `kind`.
+        fn push_time<'b>(
+            out: &mut AstPass<'_, 'b, Self>,
+            kind: MarkerKind,
+            at: &'b Instant,
+        ) -> QueryResult<()>;
+        /// Runs a query whose single column is a `BigInt`.
+        fn load_i64<C, Q>(conn: &mut C, q: Q) -> QueryResult<Vec<i64>>
+        where
+            C: LoadConnection<Backend = Self>,
+            Q: Query<SqlType = BigInt> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
+        /// Runs a query whose single column is `Text`.
+        fn load_text<C, Q>(conn: &mut C, q: Q) -> QueryResult<Vec<String>>
+        where
+            C: LoadConnection<Backend = Self>,
+            Q: Query<SqlType = Text> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
+        /// Inserts a changeset row and returns its id.
+        fn insert_changeset<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            new: &NewChangeset<'_>,
+        ) -> QueryResult<i64>;
+        /// Records the row count of changeset `id`.
+        fn set_rows_affected<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+            rows: i64,
+        ) -> QueryResult<usize>;
+        /// Marks changeset `id` restored unless it already is; returns the rows changed (0 or 1).
+        fn claim_restore<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+            at: chrono::NaiveDateTime,
+            actor: Option<&str>,
+        ) -> QueryResult<usize>;
+        /// Deletes changeset row `id`.
+        fn delete_changeset<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+        ) -> QueryResult<usize>;
+        /// Loads changeset `id`.
+        fn find_changeset<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+        ) -> QueryResult<Option<Changeset>>;
+        /// One page of changesets, newest first.
+        fn list_changesets<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            filter: &ChangesetFilter,
+        ) -> QueryResult<Vec<Changeset>>;
+    }
+}
+
+/// The methods of `sealed::Ops` that are the same on every backend but for the backend type,
+/// written once with Diesel's typed DSL (`$db`: the backend, for `into_boxed`).
+macro_rules! backend_ops {
     ($db:ty) => {
         fn push_i64<'b>(
             out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,
@@ -100,48 +119,83 @@ macro_rules! common_backend_ops {
             out.push_bind_param::<diesel::sql_types::Bool, bool>(v)
         }
 
-        fn push_text<'b>(
-            out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,
-            v: &'b Option<&'b str>,
-        ) -> diesel::QueryResult<()> {
-            out.push_bind_param::<diesel::sql_types::Nullable<diesel::sql_types::Text>, Option<&'b str>>(v)
-        }
-
-        fn load_i64<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            q: $crate::sql::Typed<'_, '_, Self, diesel::sql_types::BigInt>,
-        ) -> diesel::QueryResult<Vec<i64>> {
+        fn load_i64<C, Q>(conn: &mut C, q: Q) -> diesel::QueryResult<Vec<i64>>
+        where
+            C: diesel::connection::LoadConnection<Backend = Self>,
+            Q: diesel::query_builder::Query<SqlType = diesel::sql_types::BigInt>
+                + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + diesel::RunQueryDsl<C>,
+        {
             diesel::RunQueryDsl::load::<i64>(q, conn)
         }
 
-        fn load_text<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            q: $crate::sql::Typed<'_, '_, Self, diesel::sql_types::Text>,
-        ) -> diesel::QueryResult<Vec<String>> {
+        fn load_text<C, Q>(conn: &mut C, q: Q) -> diesel::QueryResult<Vec<String>>
+        where
+            C: diesel::connection::LoadConnection<Backend = Self>,
+            Q: diesel::query_builder::Query<SqlType = diesel::sql_types::Text>
+                + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + diesel::RunQueryDsl<C>,
+        {
             diesel::RunQueryDsl::load::<String>(q, conn)
+        }
+
+        fn set_rows_affected<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+            rows: i64,
+        ) -> diesel::QueryResult<usize> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            diesel::update(t::table.find(id))
+                .set(t::rows_affected.eq(rows))
+                .execute(conn)
+        }
+
+        fn claim_restore<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+            at: chrono::NaiveDateTime,
+            actor: Option<&str>,
+        ) -> diesel::QueryResult<usize> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            diesel::update(t::table.find(id).filter(t::restored_at.is_null()))
+                .set((t::restored_at.eq(at), t::restored_by.eq(actor)))
+                .execute(conn)
+        }
+
+        fn delete_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+        ) -> diesel::QueryResult<usize> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            diesel::delete(t::table.find(id)).execute(conn)
         }
 
         fn find_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
             conn: &mut C,
             id: i64,
-        ) -> diesel::QueryResult<Option<$crate::Changeset>> {
+        ) -> diesel::QueryResult<Option<crate::record::Changeset>> {
+            use crate::schema::soft_delete_changesets as t;
             use diesel::prelude::*;
-            use $crate::schema::soft_delete_changesets as t;
             t::table
                 .find(id)
-                .select($crate::Changeset::as_select())
+                .select(crate::record::Changeset::as_select())
                 .first(conn)
                 .optional()
         }
 
         fn list_changesets<C: diesel::connection::LoadConnection<Backend = Self>>(
             conn: &mut C,
-            f: &$crate::ChangesetFilter,
-        ) -> diesel::QueryResult<Vec<$crate::Changeset>> {
+            f: &crate::record::ChangesetFilter,
+        ) -> diesel::QueryResult<Vec<crate::record::Changeset>> {
+            use crate::schema::soft_delete_changesets as t;
             use diesel::prelude::*;
-            use $crate::schema::soft_delete_changesets as t;
             let mut q = t::table
-                .select($crate::Changeset::as_select())
+                .select(crate::record::Changeset::as_select())
                 .into_boxed::<$db>();
             if let Some(a) = &f.actor {
                 q = q.filter(t::actor.eq(a.clone()));
@@ -171,7 +225,7 @@ macro_rules! common_backend_ops {
         }
     };
 }
-pub(crate) use common_backend_ops;
+use backend_ops;
 
 /// `insert_changeset` with `RETURNING id`: one round trip (PostgreSQL, SQLite 3.35+).
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -179,10 +233,10 @@ macro_rules! insert_returning_id {
     () => {
         fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
             conn: &mut C,
-            new: &$crate::changeset::NewChangeset<'_>,
+            new: &crate::record::NewChangeset<'_>,
         ) -> diesel::QueryResult<i64> {
+            use crate::schema::soft_delete_changesets as t;
             use diesel::prelude::*;
-            use $crate::schema::soft_delete_changesets as t;
             diesel::insert_into(t::table)
                 .values(new)
                 .returning(t::id)
@@ -191,4 +245,4 @@ macro_rules! insert_returning_id {
     };
 }
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) use insert_returning_id;
+use insert_returning_id;

@@ -1,13 +1,16 @@
 use diesel::mysql::Mysql;
 
+use super::sealed::Ops;
 use super::{Dialect, SoftDeleteBackend};
-use crate::sql::Instant;
-use crate::MarkerKind;
+use crate::meta::MarkerKind;
+use crate::time::Instant;
 
 impl SoftDeleteBackend for Mysql {
     const DIALECT: Dialect = Dialect::Mysql;
+}
 
-    super::common_backend_ops!(Mysql);
+impl Ops for Mysql {
+    super::backend_ops!(Mysql);
 
     /// MySQL has no time-zone-aware column type: both kinds are stored as UTC `DATETIME(6)`.
     fn push_time<'b>(
@@ -21,7 +24,7 @@ impl SoftDeleteBackend for Mysql {
     /// No `RETURNING` on MySQL: the id comes from `LAST_INSERT_ID()` on the same connection.
     fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
         conn: &mut C,
-        new: &crate::changeset::NewChangeset<'_>,
+        new: &crate::record::NewChangeset<'_>,
     ) -> diesel::QueryResult<i64> {
         use crate::schema::soft_delete_changesets as t;
         use diesel::prelude::*;

@@ -1,13 +1,16 @@
 use diesel::pg::Pg;
 
+use super::sealed::Ops;
 use super::{Dialect, SoftDeleteBackend};
-use crate::sql::Instant;
-use crate::MarkerKind;
+use crate::meta::MarkerKind;
+use crate::time::Instant;
 
 impl SoftDeleteBackend for Pg {
     const DIALECT: Dialect = Dialect::Postgres;
+}
 
-    super::common_backend_ops!(Pg);
+impl Ops for Pg {
+    super::backend_ops!(Pg);
 
     fn push_time<'b>(
         out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,

@@ -1,13 +1,16 @@
 use diesel::sqlite::Sqlite;
 
+use super::sealed::Ops;
 use super::{Dialect, SoftDeleteBackend};
-use crate::sql::Instant;
-use crate::MarkerKind;
+use crate::meta::MarkerKind;
+use crate::time::Instant;
 
 impl SoftDeleteBackend for Sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
+}
 
-    super::common_backend_ops!(Sqlite);
+impl Ops for Sqlite {
+    super::backend_ops!(Sqlite);
 
     fn push_time<'b>(
         out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,

@@ -1,6 +1,6 @@
 //! The part of the cascade graph a changeset can touch, in parents-first order.
 
-use crate::TableMeta;
+use crate::meta::TableMeta;
 
 /// A strongly connected group of tables (one table, or a cycle such as a self-reference).
 pub(crate) struct Component {

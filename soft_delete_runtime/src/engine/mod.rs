@@ -1,17 +1,24 @@
 //! The set-based engine: every operation is a fixed number of statements per edge of the
 //! cascade graph and per level, whatever the number of rows. No row is loaded into memory.
 
-pub(crate) mod clauses;
-pub(crate) mod graph;
+mod context;
+mod graph;
 pub(crate) mod inspect;
-pub(crate) mod protect;
+mod protect;
 pub(crate) mod remove;
 pub(crate) mod restore;
 pub(crate) mod soft_delete;
 
+use diesel::connection::TransactionManager;
+
+use crate::backend::sealed::Ops;
+use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::connection::SoftDeleteConnection;
-use crate::hooks::{HookContext, HookFn};
-use crate::SoftDeleteError;
+use crate::error::SoftDeleteError;
+use crate::meta::TableMeta;
+use crate::record::Changeset;
+use crate::registry::graph;
+pub(crate) use context::Op;
 
 /// Runs `f` in a transaction (a savepoint when one is open) over the cascade graph under `scope`
 /// (`None`: not known before the transaction starts).
@@ -22,13 +29,12 @@ use crate::SoftDeleteError;
 /// which keeps these statements consistent at its default `REPEATABLE READ`.
 pub(crate) fn transaction<C, T>(
     conn: &mut C,
-    scope: Option<&'static crate::TableMeta>,
+    scope: Option<&'static TableMeta>,
     f: impl FnOnce(&mut C) -> Result<T, SoftDeleteError>,
 ) -> Result<T, SoftDeleteError>
 where
     C: SoftDeleteConnection,
 {
-    use crate::backend::{Dialect, SoftDeleteBackend};
     let set_level = <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres
         && outside_transaction(conn);
     conn.transaction(|conn| {
@@ -42,7 +48,6 @@ where
 
 /// Whether `conn` has no transaction open (so the engine's own would be the outermost one).
 pub(crate) fn outside_transaction<C: SoftDeleteConnection>(conn: &mut C) -> bool {
-    use diesel::connection::TransactionManager;
     matches!(
         C::TransactionManager::transaction_manager_status_mut(conn).transaction_depth(),
         Ok(None)
@@ -69,7 +74,7 @@ pub(crate) enum Isolation {
 
 impl Isolation {
     /// The level for an operation over the cascade graph reachable from `scope`.
-    pub(crate) fn for_graph(scope: &'static crate::TableMeta) -> Isolation {
+    pub(crate) fn for_graph(scope: &'static TableMeta) -> Isolation {
         if graph::components_from(scope).iter().any(|c| c.cyclic) {
             Isolation::Serializable
         } else {
@@ -85,74 +90,19 @@ impl Isolation {
     }
 }
 
-/// Who, why and when, as the hooks see it.
-pub(crate) struct Audit<'a> {
-    pub(crate) actor: Option<&'a str>,
-    pub(crate) reason: Option<&'a str>,
-    pub(crate) at: chrono::NaiveDateTime,
-}
-
-/// Runs one hook of `table` on `conn`.
-pub(crate) fn run_hook<C: SoftDeleteConnection>(
+/// The record of changeset `id`.
+pub(crate) fn changeset<C: SoftDeleteConnection>(
     conn: &mut C,
-    hook: HookFn,
-    table: &'static str,
-    changeset_id: Option<i64>,
-    audit: &Audit<'_>,
-    rows: Option<u64>,
-) -> Result<(), SoftDeleteError> {
-    let mut ctx = HookContext {
-        table,
-        changeset_id,
-        actor: audit.actor,
-        reason: audit.reason,
-        at: audit.at,
-        rows,
-        conn,
-    };
-    hook(&mut ctx)
+    id: i64,
+) -> Result<Changeset, SoftDeleteError> {
+    <C::Backend as Ops>::find_changeset(conn, id)?.ok_or(SoftDeleteError::ChangesetNotFound { id })
 }
 
 /// The facts of the table a changeset started from.
-pub(crate) fn root_of(
-    changeset: &crate::Changeset,
-) -> Result<&'static crate::TableMeta, SoftDeleteError> {
-    crate::registry::graph()
+pub(crate) fn root_of(changeset: &Changeset) -> Result<&'static TableMeta, SoftDeleteError> {
+    graph()
         .table(&changeset.root_table)
         .ok_or_else(|| SoftDeleteError::UnknownTable {
             table: changeset.root_table.clone(),
         })
-}
-
-/// Per-table row counts, in the order tables were first touched.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct TableCounts(Vec<(&'static str, u64)>);
-
-impl TableCounts {
-    pub(crate) fn add(&mut self, table: &'static str, n: u64) {
-        match self.0.iter_mut().find(|(t, _)| *t == table) {
-            Some((_, c)) => *c += n,
-            None => self.0.push((table, n)),
-        }
-    }
-    /// Rows counted for `table` (0 when it was not touched).
-    pub fn get(&self, table: &str) -> u64 {
-        self.0
-            .iter()
-            .find(|(t, _)| *t == table)
-            .map_or(0, |(_, c)| *c)
-    }
-    /// Rows over all tables.
-    pub fn total(&self) -> u64 {
-        self.0.iter().map(|(_, c)| c).sum()
-    }
-    /// `(table, rows)` pairs, in the order the operation touched the tables.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
-        self.0.iter().copied()
-    }
-    pub(crate) fn merge(&mut self, other: &TableCounts) {
-        for (t, n) in other.iter() {
-            self.add(t, n);
-        }
-    }
 }

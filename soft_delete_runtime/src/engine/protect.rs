@@ -1,9 +1,10 @@
 //! `protect(child::fk)`: refuse to delete rows that live child rows still reference.
 
-use super::clauses::{self, Sel};
 use crate::connection::SoftDeleteConnection;
+use crate::error::SoftDeleteError;
+use crate::meta::TableMeta;
 use crate::registry::graph;
-use crate::{SoftDeleteError, TableMeta};
+use crate::statements::{self, clauses::Sel};
 
 /// Fails with `Protected` when a protect edge of `parent` has live children under the rows `sel` picks.
 pub(crate) fn check<'a, C: SoftDeleteConnection>(
@@ -12,15 +13,10 @@ pub(crate) fn check<'a, C: SoftDeleteConnection>(
     sel: impl Fn() -> Sel<'a, C::Backend>,
 ) -> Result<(), SoftDeleteError> {
     for edge in parent.protect {
-        let mut s = clauses::count_from::<C::Backend>(edge.table);
-        s.ident(edge.fk).sql(" IN ");
-        clauses::keys(&mut s, parent, sel(), None, edge.table);
         // A child table without a soft-delete model has only live rows.
-        if let Some(child) = graph().table(edge.table) {
-            s.sql(" AND ");
-            clauses::live(&mut s, None, child);
-        }
-        refuse_live(edge.table, clauses::scalar(conn, &s)?)?;
+        let child = graph().table(edge.table);
+        let live = statements::count_protected(parent, edge, child, sel()).load_scalar(conn)?;
+        refuse_live(edge.table, live)?;
     }
     Ok(())
 }

@@ -17,14 +17,17 @@
 
 use diesel::query_builder::QueryFragment;
 
-use super::clauses::{self, Sel};
-use super::{protect, TableCounts};
-use crate::backend::SoftDeleteBackend;
-use crate::changeset::NewChangeset;
+use super::protect;
+use crate::backend::sealed::Ops;
 use crate::connection::SoftDeleteConnection;
-use crate::options::now;
-use crate::sql::{Instant, Stmt};
-use crate::{PurgeOptions, PurgeReport, SoftDeleteError, TableMeta};
+use crate::error::SoftDeleteError;
+use crate::meta::TableMeta;
+use crate::options::PurgeOptions;
+use crate::record::NewChangeset;
+use crate::report::{PurgeReport, TableCounts};
+use crate::statements::clauses::Sel;
+use crate::statements::{self, Edge};
+use crate::time::{now, Instant};
 
 /// Mark values one operation reserves below its base.
 const MARK_RANGE: i64 = 1 << 16;
@@ -85,7 +88,8 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     if options.older_than > chrono::Utc::now().naive_utc() {
         return Err(SoftDeleteError::InvalidInput {
             message: format!(
-                "purge cutoff {} is in the future; pass a time in the past (for example `Utc::now().naive_utc() - Duration::days(30)`)",
+                "purge cutoff {} is in the future; pass a time in the past (for example \
+                 `Utc::now().naive_utc() - Duration::days(30)`)",
                 options.older_than
             ),
         });
@@ -118,140 +122,59 @@ fn remove_tree<C: SoftDeleteConnection>(
     seed: Seed<'_, C::Backend>,
     purge: bool,
 ) -> Result<TableCounts, SoftDeleteError> {
-    let mut removed = TableCounts::default();
     let Some(did) = meta.deletion_id else {
         // Without `deletion_id` a model has no cascade edges: one statement does it.
         protect::check(conn, meta, || seed.sel())?;
-        let mut s: Stmt<'_, C::Backend> = Stmt::new();
-        s.sql("DELETE FROM ")
-            .ident(meta.table)
-            .sql(" WHERE ")
-            .ident(meta.primary_key)
-            .sql(" IN ");
-        clauses::keys(&mut s, meta, seed.sel(), seed.limit(), meta.table);
-        let n = s.execute(conn)?;
+        let n = statements::delete_seed(meta, seed.sel(), seed.limit()).execute(conn)?;
+        let mut removed = TableCounts::default();
         removed.add(meta.table, n as u64);
         return Ok(removed);
     };
-
-    let reserved = <C::Backend as SoftDeleteBackend>::insert_changeset(
-        conn,
-        &NewChangeset {
-            created_at: now(),
-            actor: None,
-            reason: Some("reserved by a running hard delete or purge"),
-            root_table: meta.table,
-            root_key: None,
-            rows_affected: 0,
-        },
-    )?;
-    let base = -(reserved << 16);
-    let mark = |level: usize| base - level as i64;
-
-    // Level 0: the seed rows.
-    let mut s = clauses::update::<C::Backend>(meta.table);
-    s.sql(" SET ").ident(did).sql(" = ").i64(mark(0));
-    s.sql(" WHERE ").ident(meta.primary_key).sql(" IN ");
-    clauses::keys(&mut s, meta, seed.sel(), seed.limit(), meta.table);
-    let n = s.execute(conn)?;
-    let mut levels: Vec<Vec<&'static TableMeta>> = Vec::new();
-    if n > 0 {
-        levels.push(vec![meta]);
-    }
-
-    // Deeper levels: every descendant, live or hidden, not yet marked at this depth or deeper.
-    // Leaf tables are only recorded, with the parent level whose mark reaches them.
-    let mut leaves: Vec<Leaf<'_, C::Backend>> = Vec::new();
-    while let Some(frontier) = levels.last() {
-        let k = levels.len() - 1;
-        if k + 1 >= MAX_DEPTH {
-            return Err(SoftDeleteError::InvalidInput {
-                message: format!(
-                    "the cascade under `{}` is deeper than {MAX_DEPTH} levels: check the data for a cycle (a row that is its own ancestor)",
-                    meta.table
-                ),
-            });
-        }
-        let mut next: Vec<&'static TableMeta> = Vec::new();
-        for parent in frontier {
-            let Some(pdid) = parent.deletion_id else {
-                continue;
-            };
-            for edge in parent.cascade {
-                let child = (edge.child)();
-                if child.cascade.is_empty() {
-                    leaves.push(Leaf {
-                        level: k,
-                        table: child,
-                        under: Sel::Under {
-                            fk: edge.fk,
-                            parent,
-                            did: pdid,
-                            mark: mark(k),
-                        },
-                    });
-                    continue;
-                }
-                let Some(cdid) = child.deletion_id else {
-                    continue;
-                };
-                let mut s = clauses::update::<C::Backend>(child.table);
-                s.sql(" SET ").ident(cdid).sql(" = ").i64(mark(k + 1));
-                s.sql(" WHERE (")
-                    .ident(cdid)
-                    .sql(" IS NULL OR ")
-                    .ident(cdid)
-                    .sql(" > ")
-                    .i64(mark(k + 1));
-                s.sql(" OR ")
-                    .ident(cdid)
-                    .sql(" <= ")
-                    .i64(base - MARK_RANGE)
-                    .sql(") AND ");
-                s.ident(edge.fk).sql(" IN ");
-                clauses::keys(&mut s, parent, Sel::Mark(pdid, mark(k)), None, child.table);
-                if s.execute(conn)? > 0 && !next.iter().any(|m| m.table == child.table) {
-                    next.push(child);
-                }
-            }
-        }
-        if next.is_empty() {
-            break;
-        }
-        levels.push(next);
-    }
-
-    // Checks, before anything is deleted.
-    for (k, tables) in levels.iter().enumerate() {
-        for m in tables {
-            let Some(mdid) = m.deletion_id else { continue };
-            check_removable(conn, m, Sel::Mark(mdid, mark(k)), purge && k > 0)?;
-        }
-    }
-    for leaf in &leaves {
-        check_removable(conn, leaf.table, leaf.under, purge)?;
-    }
-
-    // Deepest level first; at each level the leaves under it, then its own rows.
-    for (k, tables) in levels.iter().enumerate().rev() {
-        for leaf in leaves.iter().filter(|l| l.level == k) {
-            removed.add(leaf.table.table, delete(conn, leaf.table, leaf.under)?);
-        }
-        for m in tables {
-            let Some(mdid) = m.deletion_id else { continue };
-            removed.add(m.table, delete(conn, m, Sel::Mark(mdid, mark(k)))?);
-        }
-    }
-
-    let mut s: Stmt<'_, C::Backend> = Stmt::new();
-    s.sql("DELETE FROM ")
-        .ident(crate::CHANGESET_TABLE)
-        .sql(" WHERE ")
-        .ident("id")
-        .sql(" = ")
-        .i64(reserved);
-    s.execute(conn)?;
+    let reserved = <C::Backend as Ops>::insert_changeset(conn, &reservation(meta))?;
+    let marks = Marks {
+        base: -(reserved << 16),
+    };
+    let plan = mark_levels(conn, meta, did, seed, marks)?;
+    check_plan(conn, &plan, marks, purge)?;
+    let removed = delete_plan(conn, &plan, marks)?;
+    <C::Backend as Ops>::delete_changeset(conn, reserved)?;
     Ok(removed)
+}
+
+/// The changeset row a removal reserves for the duration of its transaction: its id makes the
+/// operation's marks unique.
+fn reservation(meta: &'static TableMeta) -> NewChangeset<'static> {
+    NewChangeset {
+        created_at: now(),
+        actor: None,
+        reason: Some("reserved by a running hard delete or purge"),
+        root_table: meta.table,
+        root_key: None,
+        rows_affected: 0,
+    }
+}
+
+/// The temporary `deletion_id` values of one removal: `base - level`, all within
+/// `MARK_RANGE` below `base`.
+#[derive(Clone, Copy)]
+struct Marks {
+    base: i64,
+}
+
+impl Marks {
+    fn at(self, level: usize) -> i64 {
+        self.base - level as i64
+    }
+    /// Values at or below this one belong to no level of this operation.
+    fn floor(self) -> i64 {
+        self.base - MARK_RANGE
+    }
+}
+
+/// What a removal will delete: the marked tables of each level, and the leaf tables.
+struct Plan<'a, DB> {
+    levels: Vec<Vec<&'static TableMeta>>,
+    leaves: Vec<Leaf<'a, DB>>,
 }
 
 /// A leaf table reached from the rows of one parent level.
@@ -263,34 +186,126 @@ struct Leaf<'a, DB> {
     under: Sel<'a, DB>,
 }
 
-/// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under
-/// them, or, when `live_refused` (a purge below its seeds), when any of them is live: a purge
-/// removes what is hidden, and a live row under a purged one is refused, not lost.
-fn check_removable<'a, C: SoftDeleteConnection>(
+/// Marks the seed rows (level 0), then every descendant, live or hidden, not yet marked at
+/// this depth or deeper. Leaf tables are only recorded, with the parent level whose mark
+/// reaches them.
+fn mark_levels<'a, C: SoftDeleteConnection>(
     conn: &mut C,
-    m: &'static TableMeta,
-    sel: Sel<'a, C::Backend>,
-    live_refused: bool,
+    meta: &'static TableMeta,
+    did: &'static str,
+    seed: Seed<'a, C::Backend>,
+    marks: Marks,
+) -> Result<Plan<'a, C::Backend>, SoftDeleteError> {
+    let mut plan = Plan {
+        levels: Vec::new(),
+        leaves: Vec::new(),
+    };
+    let seeded = statements::mark_seed(meta, did, seed.sel(), seed.limit(), marks.at(0));
+    if seeded.execute(conn)? > 0 {
+        plan.levels.push(vec![meta]);
+    }
+    while let Some(frontier) = plan.levels.last() {
+        let k = plan.levels.len() - 1;
+        if k + 1 >= MAX_DEPTH {
+            return Err(SoftDeleteError::InvalidInput {
+                message: format!(
+                    "the cascade under `{}` is deeper than {MAX_DEPTH} levels: check the data \
+                     for a cycle (a row that is its own ancestor)",
+                    meta.table
+                ),
+            });
+        }
+        let mut next: Vec<&'static TableMeta> = Vec::new();
+        for parent in frontier {
+            for cascade in parent.cascade {
+                let Some(edge) = Edge::new(parent, cascade.fk, (cascade.child)()) else {
+                    continue;
+                };
+                let child = edge.child;
+                if child.cascade.is_empty() {
+                    plan.leaves.push(Leaf {
+                        level: k,
+                        table: child,
+                        under: Sel::Under {
+                            fk: edge.fk,
+                            parent,
+                            did: edge.parent_did,
+                            mark: marks.at(k),
+                        },
+                    });
+                    continue;
+                }
+                let Some(cdid) = child.deletion_id else {
+                    continue;
+                };
+                let stmt =
+                    statements::mark_level(edge, cdid, marks.at(k), marks.at(k + 1), marks.floor());
+                if stmt.execute(conn)? > 0 && !next.iter().any(|m| m.table == child.table) {
+                    next.push(child);
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        plan.levels.push(next);
+    }
+    Ok(plan)
+}
+
+/// The checks, before anything is deleted.
+fn check_plan<C: SoftDeleteConnection>(
+    conn: &mut C,
+    plan: &Plan<'_, C::Backend>,
+    marks: Marks,
+    purge: bool,
 ) -> Result<(), SoftDeleteError> {
-    protect::check(conn, m, || sel)?;
-    if live_refused {
-        let mut s = clauses::count_from::<C::Backend>(m.table);
-        clauses::condition(&mut s, m, sel, m.table);
-        s.sql(" AND ");
-        clauses::live(&mut s, None, m);
-        protect::refuse_live(m.table, clauses::scalar(conn, &s)?)?;
+    for (k, tables) in plan.levels.iter().enumerate() {
+        for m in tables {
+            let Some(mdid) = m.deletion_id else { continue };
+            check_removable(conn, m, Sel::Mark(mdid, marks.at(k)), purge && k > 0)?;
+        }
+    }
+    for leaf in &plan.leaves {
+        check_removable(conn, leaf.table, leaf.under, purge)?;
     }
     Ok(())
 }
 
-/// `DELETE FROM m WHERE <sel>`; returns the number of rows deleted.
-fn delete<C: SoftDeleteConnection>(
+/// Deletes deepest level first; at each level the leaves under it, then its own rows.
+fn delete_plan<C: SoftDeleteConnection>(
+    conn: &mut C,
+    plan: &Plan<'_, C::Backend>,
+    marks: Marks,
+) -> Result<TableCounts, SoftDeleteError> {
+    let mut removed = TableCounts::default();
+    for (k, tables) in plan.levels.iter().enumerate().rev() {
+        for leaf in plan.leaves.iter().filter(|l| l.level == k) {
+            let n = statements::delete_where(leaf.table, leaf.under).execute(conn)?;
+            removed.add(leaf.table.table, n as u64);
+        }
+        for m in tables {
+            let Some(mdid) = m.deletion_id else { continue };
+            let n = statements::delete_where(m, Sel::Mark(mdid, marks.at(k))).execute(conn)?;
+            removed.add(m.table, n as u64);
+        }
+    }
+    Ok(removed)
+}
+
+/// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under
+/// them, or, when `live_refused` (a purge below its seeds), when any of them is live: a purge
+/// removes what is hidden, and a live row under a purged one is refused, not lost.
+fn check_removable<C: SoftDeleteConnection>(
     conn: &mut C,
     m: &'static TableMeta,
     sel: Sel<'_, C::Backend>,
-) -> Result<u64, SoftDeleteError> {
-    let mut s: Stmt<'_, C::Backend> = Stmt::new();
-    s.sql("DELETE FROM ").ident(m.table).sql(" WHERE ");
-    clauses::condition(&mut s, m, sel, m.table);
-    Ok(s.execute(conn)? as u64)
+    live_refused: bool,
+) -> Result<(), SoftDeleteError> {
+    protect::check(conn, m, || sel)?;
+    if live_refused {
+        let live = statements::count_live(m, sel).load_scalar(conn)?;
+        protect::refuse_live(m.table, live)?;
+    }
+    Ok(())
 }

@@ -1,10 +1,12 @@
-//! SQL pieces shared by the engine's statements.
+//! SQL pieces shared by the statements: marker tests, `SET` lists, key sub-selects and the
+//! row selections ([`Sel`]) the operations start from.
 
 use diesel::query_builder::QueryFragment;
 
+use super::builder::Stmt;
 use crate::backend::{Dialect, SoftDeleteBackend};
-use crate::sql::{Instant, Stmt};
-use crate::{MarkerKind, TableMeta};
+use crate::meta::{MarkerKind, TableMeta};
+use crate::time::Instant;
 
 /// Which rows of a table a sub-select picks.
 pub(crate) enum Sel<'a, DB> {
@@ -183,10 +185,9 @@ pub(crate) fn update<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> 
     s
 }
 
-/// Runs a `SELECT COUNT(*)`-style statement and returns its single value.
-pub(crate) fn scalar<C: crate::SoftDeleteConnection>(
-    conn: &mut C,
-    s: &Stmt<'_, C::Backend>,
-) -> diesel::QueryResult<i64> {
-    Ok(s.load_i64(conn)?.first().copied().unwrap_or(0))
+/// `DELETE FROM table WHERE ` — the caller appends the condition.
+pub(crate) fn delete_from<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> {
+    let mut s = Stmt::new();
+    s.sql("DELETE FROM ").ident(table).sql(" WHERE ");
+    s
 }

@@ -1,34 +1,12 @@
-//! The engine's statements: a small list of SQL pieces walked through Diesel's `AstPass`,
-//! so identifiers are quoted by the backend and every value is a typed bind parameter.
-//!
-//! The cascade engine walks a table graph that is only known at run time (from
-//! [`crate::TableMeta`]), so its statements cannot be typed Diesel DSL values; building them as a
-//! custom `QueryFragment` is Diesel's own way to extend the query builder.
-//!
-//! Not public API: public only because [`crate::backend::SoftDeleteBackend`] names these types.
+//! [`Stmt`]: one statement as a list of SQL pieces walked through Diesel's `AstPass`, so
+//! identifiers are quoted by the backend and every value is a typed bind parameter.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
 use crate::backend::SoftDeleteBackend;
-use crate::MarkerKind;
-
-/// A point in time in both forms the backends bind.
-#[derive(Debug, Clone, Copy)]
-pub struct Instant {
-    pub(crate) naive: NaiveDateTime,
-    pub(crate) utc: DateTime<Utc>,
-}
-
-impl Instant {
-    pub(crate) fn new(naive: NaiveDateTime) -> Self {
-        Instant {
-            naive,
-            utc: naive.and_utc(),
-        }
-    }
-}
+use crate::meta::MarkerKind;
+use crate::time::Instant;
 
 pub(crate) enum Part<'a, DB> {
     Sql(&'static str),
@@ -37,13 +15,12 @@ pub(crate) enum Part<'a, DB> {
     Col(&'a str, &'a str),
     I64(i64),
     Bool(bool),
-    Text(Option<&'a str>),
     Time(MarkerKind, Instant),
     Fragment(&'a dyn QueryFragment<DB>),
 }
 
 /// One SQL statement under construction.
-pub struct Stmt<'a, DB> {
+pub(crate) struct Stmt<'a, DB> {
     parts: Vec<Part<'a, DB>>,
 }
 
@@ -69,10 +46,6 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
     }
     pub(crate) fn bool(&mut self, v: bool) -> &mut Self {
         self.parts.push(Part::Bool(v));
-        self
-    }
-    pub(crate) fn text(&mut self, v: Option<&'a str>) -> &mut Self {
-        self.parts.push(Part::Text(v));
         self
     }
     pub(crate) fn time(&mut self, kind: MarkerKind, at: Instant) -> &mut Self {
@@ -107,6 +80,14 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
     {
         DB::load_text(conn, Typed(self, std::marker::PhantomData))
     }
+
+    /// Runs a `SELECT COUNT(*)`-style query and returns its single value (0 for no row).
+    pub(crate) fn load_scalar<C>(&self, conn: &mut C) -> QueryResult<i64>
+    where
+        C: diesel::connection::LoadConnection<Backend = DB>,
+    {
+        Ok(self.load_i64(conn)?.first().copied().unwrap_or(0))
+    }
 }
 
 impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
@@ -122,7 +103,6 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
                 }
                 Part::I64(v) => DB::push_i64(&mut out, v)?,
                 Part::Bool(v) => DB::push_bool(&mut out, v)?,
-                Part::Text(v) => DB::push_text(&mut out, v)?,
                 Part::Time(kind, at) => DB::push_time(&mut out, *kind, at)?,
                 Part::Fragment(f) => f.walk_ast(out.reborrow())?,
             }
@@ -137,7 +117,7 @@ impl<DB> QueryId for Stmt<'_, DB> {
 }
 
 /// A [`Stmt`] read as a query returning one column of SQL type `ST`.
-pub struct Typed<'s, 'a, DB, ST = diesel::sql_types::BigInt>(
+pub(crate) struct Typed<'s, 'a, DB, ST = diesel::sql_types::BigInt>(
     pub(crate) &'s Stmt<'a, DB>,
     std::marker::PhantomData<ST>,
 );

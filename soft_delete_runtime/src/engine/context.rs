@@ -1,0 +1,67 @@
+//! What one operation carries through its statements and hooks.
+
+use chrono::NaiveDateTime;
+
+use crate::connection::SoftDeleteConnection;
+use crate::error::SoftDeleteError;
+use crate::hooks::{HookContext, HookFn};
+use crate::time::{normalize, Instant};
+
+/// One operation's changeset, audit data and time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Op<'a> {
+    /// The changeset being created or restored (`None` for a row restored without one).
+    pub(crate) changeset: Option<i64>,
+    pub(crate) actor: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
+    /// When, truncated to the microseconds every backend stores.
+    pub(crate) at: Instant,
+}
+
+impl<'a> Op<'a> {
+    /// An operation by `actor`, for `reason`, at `at` (now when `None`), without a changeset yet.
+    pub(crate) fn new(
+        actor: Option<&'a str>,
+        reason: Option<&'a str>,
+        at: Option<NaiveDateTime>,
+    ) -> Op<'a> {
+        Op {
+            changeset: None,
+            actor,
+            reason,
+            at: Instant::new(normalize(at)),
+        }
+    }
+
+    /// The same operation, working on changeset `id`.
+    pub(crate) fn on(self, id: i64) -> Op<'a> {
+        Op {
+            changeset: Some(id),
+            ..self
+        }
+    }
+
+    /// The operation's time as the record stores it.
+    pub(crate) fn time(&self) -> NaiveDateTime {
+        self.at.naive
+    }
+
+    /// Runs `hook` of `table` on `conn`; `rows`: in `after_*` hooks, the rows changed.
+    pub(crate) fn hook<C: SoftDeleteConnection>(
+        &self,
+        conn: &mut C,
+        hook: HookFn,
+        table: &'static str,
+        rows: Option<u64>,
+    ) -> Result<(), SoftDeleteError> {
+        hook(&mut HookContext {
+            table,
+            changeset_id: self.changeset,
+            actor: self.actor,
+            reason: self.reason,
+            at: self.at.naive,
+            rows,
+            conn,
+        })
+    }
+}

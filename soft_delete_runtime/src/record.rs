@@ -1,0 +1,154 @@
+//! The changeset record as plain data: one row of `soft_delete_changesets` per soft delete
+//! operation, the row the engine inserts, and the filters and views of the trash bin.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::soft_delete_changesets;
+
+/// One soft delete operation, as recorded in `soft_delete_changesets`.
+///
+/// Every row the operation hid carries its `id` in `deletion_id`; restoring the changeset
+/// brings exactly those rows back.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = soft_delete_changesets)]
+pub struct Changeset {
+    /// Changeset id.
+    pub id: i64,
+    /// When the rows were hidden (UTC).
+    pub created_at: NaiveDateTime,
+    /// Who hid them.
+    pub actor: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
+    /// SQL name of the table the operation started from.
+    pub root_table: String,
+    /// Primary key of the root row, as text (single-row deletes only).
+    pub root_key: Option<String>,
+    /// How many rows the operation hid, over all tables.
+    pub rows_affected: i64,
+    /// When the changeset was restored (UTC).
+    pub restored_at: Option<NaiveDateTime>,
+    /// Who restored it.
+    pub restored_by: Option<String>,
+}
+
+/// The row an operation inserts. Public only inside the sealed backend trait's signatures.
+#[derive(Insertable)]
+#[diesel(table_name = soft_delete_changesets)]
+pub struct NewChangeset<'a> {
+    pub(crate) created_at: NaiveDateTime,
+    pub(crate) actor: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
+    pub(crate) root_table: &'a str,
+    pub(crate) root_key: Option<&'a str>,
+    pub(crate) rows_affected: i64,
+}
+
+impl NewChangeset<'_> {
+    /// The record as it reads back once inserted as changeset `id`.
+    pub(crate) fn to_changeset(&self, id: i64) -> Changeset {
+        Changeset {
+            id,
+            created_at: self.created_at,
+            actor: self.actor.map(str::to_owned),
+            reason: self.reason.map(str::to_owned),
+            root_table: self.root_table.to_owned(),
+            root_key: self.root_key.map(str::to_owned),
+            rows_affected: self.rows_affected,
+            restored_at: None,
+            restored_by: None,
+        }
+    }
+}
+
+/// Which changesets [`Changeset::list`] returns: newest first, one page at a time.
+///
+/// ```
+/// # use soft_delete_runtime::ChangesetFilter;
+/// let first_page = ChangesetFilter::new().root_table("posts").restored(false).limit(20);
+/// // next page: ChangesetFilter { before_id: Some(last_id_of_previous_page), ..first_page }
+/// # let _ = first_page;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangesetFilter {
+    /// Only changesets by this actor.
+    pub actor: Option<String>,
+    /// Only changesets whose root table is this one.
+    pub root_table: Option<String>,
+    /// Only changesets created at or after this time.
+    pub since: Option<NaiveDateTime>,
+    /// Only changesets created before this time.
+    pub until: Option<NaiveDateTime>,
+    /// `Some(false)`: only the trash bin (not yet restored); `Some(true)`: only restored ones.
+    pub restored: Option<bool>,
+    /// Keyset paging: only changesets with an id below this one.
+    pub before_id: Option<i64>,
+    /// Page size (default 50).
+    pub limit: i64,
+}
+
+impl Default for ChangesetFilter {
+    fn default() -> Self {
+        ChangesetFilter {
+            actor: None,
+            root_table: None,
+            since: None,
+            until: None,
+            restored: None,
+            before_id: None,
+            limit: 50,
+        }
+    }
+}
+
+impl ChangesetFilter {
+    /// Every changeset, 50 per page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Only changesets by `actor`.
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+    /// Only changesets that started from `table`.
+    pub fn root_table(mut self, table: impl Into<String>) -> Self {
+        self.root_table = Some(table.into());
+        self
+    }
+    /// Only changesets created at or after `t`.
+    pub fn since(mut self, t: NaiveDateTime) -> Self {
+        self.since = Some(t);
+        self
+    }
+    /// Only changesets created before `t`.
+    pub fn until(mut self, t: NaiveDateTime) -> Self {
+        self.until = Some(t);
+        self
+    }
+    /// Only restored (`true`) or not yet restored (`false`) changesets.
+    pub fn restored(mut self, restored: bool) -> Self {
+        self.restored = Some(restored);
+        self
+    }
+    /// Only changesets older than the one with id `id` (the next page).
+    pub fn before_id(mut self, id: i64) -> Self {
+        self.before_id = Some(id);
+        self
+    }
+    /// Page size.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = limit;
+        self
+    }
+}
+
+/// The keys one changeset hides in one table (from [`Changeset::rows`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangesetRows {
+    /// SQL name of the table.
+    pub table: &'static str,
+    /// Primary keys of the rows, as text, in ascending key order.
+    pub keys: Vec<String>,
+}
