@@ -5,7 +5,7 @@ use crate::connection::SoftDeleteConnection;
 use crate::engine;
 use crate::error::SoftDeleteError;
 use crate::options::RestoreOptions;
-use crate::record::{Changeset, ChangesetFilter, ChangesetRows};
+use crate::record::{check_text, Changeset, ChangesetFilter, ChangesetRows};
 use crate::report::RestoreReport;
 
 impl Changeset {
@@ -22,6 +22,8 @@ impl Changeset {
         conn: &mut C,
         filter: &ChangesetFilter,
     ) -> Result<Vec<Changeset>, SoftDeleteError> {
+        check_text("actor", filter.actor.as_deref())?;
+        check_text("root_table", filter.root_table.as_deref())?;
         Ok(<C::Backend as Ops>::list_changesets(conn, filter)?)
     }
 

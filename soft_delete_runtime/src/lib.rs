@@ -84,7 +84,7 @@ pub use hooks::{HookContext, HookFn, HookFns, SoftDeleteHooks};
 pub use meta::{CascadeEdge, MarkerKind, ProtectEdge, TableMeta};
 pub use model::{KeyFilter, SoftDelete};
 pub use options::{DeleteOptions, PurgeOptions, RestoreOptions};
-pub use record::{Changeset, ChangesetFilter, ChangesetRows};
+pub use record::{Changeset, ChangesetFilter, ChangesetRows, MAX_TEXT_BYTES};
 pub use report::{PurgeReport, RestoreReport, TableCounts};
 pub use table::{is_deleted, is_live, CascadeTarget, IsDeleted, IsLive, SoftDeleteTable};
 

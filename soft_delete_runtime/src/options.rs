@@ -11,9 +11,10 @@ use chrono::NaiveDateTime;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeleteOptions {
-    /// Who asked for the deletion (stored in `soft_delete_changesets.actor`).
+    /// Who asked for the deletion (stored in `soft_delete_changesets.actor`; at most
+    /// [`MAX_TEXT_BYTES`](crate::MAX_TEXT_BYTES) bytes, no NUL character).
     pub actor: Option<String>,
-    /// Why (stored in `soft_delete_changesets.reason`).
+    /// Why (stored in `soft_delete_changesets.reason`; the same limits as `actor`).
     pub reason: Option<String>,
     /// The deletion time (UTC); defaults to now. Stored with microsecond precision.
     pub at: Option<NaiveDateTime>,
@@ -44,7 +45,8 @@ impl DeleteOptions {
 /// Who restores and when: recorded as `restored_by` / `restored_at`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RestoreOptions {
-    /// Who asked for the restore.
+    /// Who asked for the restore (stored in `restored_by`; at most
+    /// [`MAX_TEXT_BYTES`](crate::MAX_TEXT_BYTES) bytes, no NUL character).
     pub actor: Option<String>,
     /// The restore time (UTC); defaults to now.
     pub at: Option<NaiveDateTime>,

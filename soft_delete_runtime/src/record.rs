@@ -4,7 +4,37 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::error::SoftDeleteError;
 use crate::schema::soft_delete_changesets;
+
+/// The longest `actor` or `reason` the changeset record takes, in bytes (UTF-8).
+///
+/// It is the capacity of MySQL's `TEXT` column, the smallest of the three backends', so a value
+/// accepted on one backend is accepted on all of them. Longer values are refused with
+/// [`SoftDeleteError::InvalidInput`] before any statement runs, never truncated.
+pub const MAX_TEXT_BYTES: usize = 65_535;
+
+/// Refuses text the record cannot store the same way on every backend: a NUL character
+/// (PostgreSQL cannot store one in `TEXT`) or more than [`MAX_TEXT_BYTES`] bytes.
+pub(crate) fn check_text(field: &'static str, value: Option<&str>) -> Result<(), SoftDeleteError> {
+    let Some(text) = value else {
+        return Ok(());
+    };
+    let problem = if text.contains('\0') {
+        "contains a NUL character (`\\0`), which PostgreSQL cannot store; remove it".to_owned()
+    } else if text.len() > MAX_TEXT_BYTES {
+        format!(
+            "is {} bytes long; the changeset record stores at most {MAX_TEXT_BYTES} bytes \
+             (`MAX_TEXT_BYTES`): shorten it",
+            text.len()
+        )
+    } else {
+        return Ok(());
+    };
+    Err(SoftDeleteError::InvalidInput {
+        message: format!("`{field}` {problem}"),
+    })
+}
 
 /// One soft delete operation, as recorded in `soft_delete_changesets`.
 ///

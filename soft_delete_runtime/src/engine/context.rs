@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use crate::connection::SoftDeleteConnection;
 use crate::error::SoftDeleteError;
 use crate::hooks::{HookContext, HookFn};
+use crate::record::check_text;
 use crate::time::{normalize, Instant};
 
 /// One operation's changeset, audit data and time.
@@ -19,18 +20,22 @@ pub(crate) struct Op<'a> {
 }
 
 impl<'a> Op<'a> {
-    /// An operation by `actor`, for `reason`, at `at` (now when `None`), without a changeset yet.
+    /// An operation by `actor`, for `reason`, at `at` (now when `None`), without a changeset
+    /// yet. Refuses an `actor` or `reason` the record cannot store (see [`check_text`]), before
+    /// the operation sends anything.
     pub(crate) fn new(
         actor: Option<&'a str>,
         reason: Option<&'a str>,
         at: Option<NaiveDateTime>,
-    ) -> Op<'a> {
-        Op {
+    ) -> Result<Op<'a>, SoftDeleteError> {
+        check_text("actor", actor)?;
+        check_text("reason", reason)?;
+        Ok(Op {
             changeset: None,
             actor,
             reason,
             at: Instant::new(normalize(at)),
-        }
+        })
     }
 
     /// The same operation, working on changeset `id`.

@@ -9,6 +9,8 @@ pub(crate) mod remove;
 pub(crate) mod restore;
 pub(crate) mod soft_delete;
 
+use std::panic::{self, AssertUnwindSafe};
+
 use diesel::connection::TransactionManager;
 
 use crate::backend::sealed::Ops;
@@ -23,10 +25,18 @@ pub(crate) use context::Op;
 /// Runs `f` in a transaction (a savepoint when one is open) over the cascade graph under `scope`
 /// (`None`: not known before the transaction starts).
 ///
+/// All or nothing, even when `f` panics (a hook, the engine): whatever `f` returns or however it
+/// ends, the transaction is committed only on `Ok`; on `Err` or an unwinding panic it is rolled
+/// back, together with any transaction a hook opened inside it and left open, so the connection
+/// is left at the transaction depth it had before the call, and the panic then resumes. (Diesel's
+/// own `Connection::transaction` neither commits nor rolls back when its closure unwinds: the
+/// open transaction would swallow every later write on the connection.)
+///
 /// On PostgreSQL a transaction the engine opens itself picks its isolation level from that graph
-/// (see [`Isolation`]; `SERIALIZABLE` when the graph is unknown); inside a caller's transaction the caller's level applies. SQLite
-/// serialises writers itself; InnoDB's `UPDATE`s read the latest committed rows under locks,
-/// which keeps these statements consistent at its default `REPEATABLE READ`.
+/// (see [`Isolation`]; `SERIALIZABLE` when the graph is unknown); inside a caller's transaction
+/// the caller's level applies. SQLite serialises writers itself; InnoDB's `UPDATE`s read the
+/// latest committed rows under locks, which keeps these statements consistent at its default
+/// `REPEATABLE READ`.
 pub(crate) fn transaction<C, T>(
     conn: &mut C,
     scope: Option<&'static TableMeta>,
@@ -35,15 +45,52 @@ pub(crate) fn transaction<C, T>(
 where
     C: SoftDeleteConnection,
 {
-    let set_level = <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres
-        && outside_transaction(conn);
-    conn.transaction(|conn| {
+    let depth = transaction_depth(conn);
+    let set_level = <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres && depth == 0;
+    C::TransactionManager::begin_transaction(conn)?;
+    // `AssertUnwindSafe`: after an unwind nothing `f` touched is used again; its writes are
+    // rolled back below and the panic goes on to the caller.
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         if set_level {
             let level = scope.map_or(Isolation::Serializable, Isolation::for_graph);
             conn.batch_execute(level.statement())?;
         }
         f(conn)
-    })
+    }));
+    match outcome {
+        Ok(Ok(value)) => {
+            C::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Ok(Err(error)) => match roll_back_to(conn, depth) {
+            // A broken transaction manager most likely comes from the error itself.
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+        Err(panic) => {
+            // The panic is what the caller needs to see; a failed rollback leaves Diesel's
+            // transaction manager in its error state, which pools treat as a broken connection.
+            let _ = roll_back_to(conn, depth);
+            panic::resume_unwind(panic)
+        }
+    }
+}
+
+/// Rolls back open transactions and savepoints until `conn` is at transaction depth `depth`.
+fn roll_back_to<C: SoftDeleteConnection>(conn: &mut C, depth: u32) -> diesel::QueryResult<()> {
+    while transaction_depth(conn) > depth {
+        C::TransactionManager::rollback_transaction(conn)?;
+    }
+    Ok(())
+}
+
+/// How many transactions and savepoints are open on `conn` (0 when its transaction manager is
+/// in its error state: there is nothing the engine can roll back then).
+fn transaction_depth<C: SoftDeleteConnection>(conn: &mut C) -> u32 {
+    match C::TransactionManager::transaction_manager_status_mut(conn).transaction_depth() {
+        Ok(Some(depth)) => depth.get(),
+        _ => 0,
+    }
 }
 
 /// Whether `conn` has no transaction open (so the engine's own would be the outermost one).

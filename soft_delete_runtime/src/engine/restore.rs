@@ -19,7 +19,7 @@ pub(crate) fn restore<C: SoftDeleteConnection>(
     id: i64,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
-    let op = Op::new(options.actor.as_deref(), None, options.at).on(id);
+    let op = Op::new(options.actor.as_deref(), None, options.at)?.on(id);
     // The isolation level depends on the changeset's graph: on PostgreSQL, outside a transaction,
     // read its root first (it never changes; `run` re-reads the record under its claim).
     let scope = if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres
@@ -157,14 +157,12 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
     key: &dyn QueryFragment<C::Backend>,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
+    let op = Op::new(options.actor.as_deref(), None, options.at)?;
     let state = statements::row_state(meta, key).load_i64(conn)?;
     match state.first().copied() {
         None => Err(SoftDeleteError::NotFound { table: meta.table }),
         Some(-1) => Err(SoftDeleteError::NotDeleted { table: meta.table }),
-        Some(0) => {
-            let op = Op::new(options.actor.as_deref(), None, options.at);
-            super::transaction(conn, Some(meta), |conn| restore_single(conn, meta, key, op))
-        }
+        Some(0) => super::transaction(conn, Some(meta), |conn| restore_single(conn, meta, key, op)),
         Some(id) => restore(conn, id, options),
     }
 }

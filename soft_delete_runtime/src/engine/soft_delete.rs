@@ -31,7 +31,7 @@ pub(crate) fn soft_delete<C: SoftDeleteConnection>(
         options.actor.as_deref(),
         options.reason.as_deref(),
         options.at,
-    );
+    )?;
     super::transaction(conn, Some(root.meta), |conn| run(conn, &root, op))
 }
 
