@@ -4,9 +4,10 @@
 //!
 //! The stubs only type-check: their bodies never run (the crate does not build), they register
 //! nothing with the runtime, and they name no column of the table but its primary key, so
-//! they cannot fail to resolve where the real impls would not (a composite key stands in with
-//! its first column). Each bound that might not hold sits behind a `for<'__sd>` where-clause,
-//! which makes an impl that does not apply silent instead of an error.
+//! they cannot fail to resolve where the real impls would not. Each bound that might not hold
+//! sits behind a `for<'__sd>` where-clause, which makes an impl that does not apply silent
+//! instead of an error: over a table with a composite key, whose `PrimaryKey` is a tuple and
+//! not a column, the stubs do not apply and call sites still see errors.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -42,19 +43,7 @@ fn stubs(input: &Input<'_>) -> TokenStream {
     let diesel = quote!(#rt::__private::diesel);
     let table = &input.table.path;
     let table = quote!(#table::table);
-    let pk = match input
-        .diesel
-        .primary_key
-        .as_ref()
-        .and_then(|pk| pk.value.first())
-    {
-        // A composite key's first column: `PrimaryKey` would be a tuple, not a column.
-        Some(first) => {
-            let path = &input.table.path;
-            quote!(#path::#first)
-        }
-        None => quote!(<#table as #diesel::Table>::PrimaryKey),
-    };
+    let pk = quote!(<#table as #diesel::Table>::PrimaryKey);
     let column = quote! {
         for<'__sd> #pk: #diesel::Column<Table = #table>
             + ::core::default::Default
