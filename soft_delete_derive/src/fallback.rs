@@ -38,6 +38,8 @@ fn table_known(input: &Input<'_>) -> bool {
     input.fields.is_some() && (diesel.table_name.is_some() || !diesel.incomplete)
 }
 
+/// `SoftDeleteTable` (and `CascadeTarget`) on the table, with the primary key standing in for
+/// the marker and `deletion_id` columns, and `SoftDelete` on the model.
 fn stubs(input: &Input<'_>) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
     let diesel = quote!(#rt::__private::diesel);
