@@ -2,13 +2,16 @@
 //!
 //! `#[soft_delete(deleted_at = col | deleted = col, deletion_id = col, cascade(t::fk, ..),
 //! protect(t::fk, ..), hooks)]`, and the parts of `#[diesel(...)]` the derive reads:
-//! `table_name`, `primary_key` and, on fields, `column_name`.
+//! `table_name`, `primary_key` and, on fields, `column_name`. Errors go to the [`Ctxt`]; a key
+//! that cannot be parsed stops the parsing of its attribute only.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, LitStr, Meta, Path, Token};
 
+use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
 /// A value together with the span of the key that set it.
@@ -43,258 +46,300 @@ pub struct SoftDeleteAttrs {
 pub struct DieselAttrs {
     pub table_name: Option<Path>,
     pub primary_key: Option<Spanned<Vec<Ident>>>,
+    /// A `#[diesel(...)]` could not be parsed: `table_name` may have been lost with it.
+    pub incomplete: bool,
+}
+
+fn keys() -> String {
+    KEYS.join(", ")
 }
 
 fn duplicate(key: &Ident) -> syn::Error {
     let msg = match key.to_string().as_str() {
         CASCADE | PROTECT => format!(
-            "duplicate `{key}` key: list every edge in one `{key}(...)`, for example `{key}(posts::author_id, comments::author_id)`"
+            "duplicate `{key}` key: list every edge in one `{key}(...)`, \
+             for example `{key}(posts::author_id, comments::author_id)`"
         ),
         _ => format!("duplicate `{key}` key: write it once in `#[soft_delete(...)]`"),
     };
     syn::Error::new(key.span(), msg)
 }
 
-fn set<T>(slot: &mut Option<T>, key: &Ident, value: T, errors: &mut Vec<syn::Error>) {
+fn set<T>(cx: &Ctxt, slot: &mut Option<T>, key: &Ident, value: T) {
     if slot.is_some() {
-        errors.push(duplicate(key));
+        cx.syn_error(duplicate(key));
     } else {
         *slot = Some(value);
     }
 }
 
-fn column_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Ident> {
-    if !input.peek(Token![=]) {
-        let msg = match key.to_string().as_str() {
-            DELETED => format!(
-                "`{key}` names a bool flag column: write `{key} = column`, for example `#[soft_delete({key} = is_deleted)]`"
-            ),
-            DELETION_ID => format!(
-                "expected `{key} = column`, for example `#[soft_delete({key} = changeset_id)]`; a field named `{DELETION_ID}` is found without this key"
-            ),
-            _ => format!(
-                "expected `{key} = column`, for example `#[soft_delete({key} = removed_at)]`; a field named `{DELETED_AT}` is found without this key"
-            ),
-        };
-        return Err(syn::Error::new(key.span(), msg));
-    }
-    input.parse::<Token![=]>()?;
-    if input.peek(LitStr) {
-        let lit: LitStr = input.parse()?;
-        let value = lit.value();
-        let example = if syn::parse_str::<Ident>(&value).is_ok() {
-            value
-        } else {
-            key.to_string()
-        };
-        return Err(syn::Error::new(
-            lit.span(),
-            format!("`{key}` takes a column name, not a string: write `{key} = {example}`, without quotes"),
-        ));
-    }
-    let path = input.call(Path::parse_mod_style).map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!("`{key}` takes a column name: `#[soft_delete({key} = column)]`"),
-        )
-    })?;
-    if let Some(col) = path.get_ident() {
-        return Ok(col.clone());
-    }
+/// `deleted_at`, `deleted` or `deletion_id` written without `= column`.
+fn missing_column_value(key: &Ident) -> syn::Error {
+    let msg = match key.to_string().as_str() {
+        DELETED => format!(
+            "`{key}` names a bool flag column: write `{key} = column`, \
+             for example `#[soft_delete({key} = is_deleted)]`"
+        ),
+        DELETION_ID => format!(
+            "expected `{key} = column`, for example `#[soft_delete({key} = changeset_id)]`; \
+             a field named `{DELETION_ID}` is found without this key"
+        ),
+        _ => format!(
+            "expected `{key} = column`, for example `#[soft_delete({key} = removed_at)]`; \
+             a field named `{DELETED_AT}` is found without this key"
+        ),
+    };
+    syn::Error::new(key.span(), msg)
+}
+
+/// `key = "column"`: says to drop the quotes.
+fn quoted_column(key: &Ident, lit: &LitStr) -> syn::Error {
+    let value = lit.value();
+    let example = if syn::parse_str::<Ident>(&value).is_ok() {
+        value
+    } else {
+        key.to_string()
+    };
+    let msg = format!(
+        "`{key}` takes a column name, not a string: write `{key} = {example}`, without quotes"
+    );
+    syn::Error::new(lit.span(), msg)
+}
+
+/// `key = table::column`: the column of this model's table goes by its name alone.
+fn qualified_column(key: &Ident, path: &Path) -> syn::Error {
     let last = path
         .segments
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
-    Err(syn::Error::new_spanned(
-        &path,
-        format!("`{key}` takes a column of this model's table by its name alone: write `{key} = {last}`"),
-    ))
+    let msg = format!(
+        "`{key}` takes a column of this model's table by its name alone: write `{key} = {last}`"
+    );
+    syn::Error::new_spanned(path, msg)
+}
+
+fn column_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Ident> {
+    if !input.peek(Token![=]) {
+        return Err(missing_column_value(key));
+    }
+    input.parse::<Token![=]>()?;
+    if input.peek(LitStr) {
+        return Err(quoted_column(key, &input.parse()?));
+    }
+    let path = input.call(Path::parse_mod_style).map_err(|e| {
+        let msg = format!("`{key}` takes a column name: `#[soft_delete({key} = column)]`");
+        syn::Error::new(e.span(), msg)
+    })?;
+    match path.get_ident() {
+        Some(col) => Ok(col.clone()),
+        None => Err(qualified_column(key, &path)),
+    }
+}
+
+/// How every edge list is written, for the end of its messages.
+fn edge_help(key: &Ident) -> String {
+    format!("write `{key}(child_table::fk_column, ...)`, for example `{key}(posts::author_id)`")
+}
+
+/// One `child_table::fk` path of an edge list.
+fn edge_path(content: ParseStream<'_>, key: &Ident) -> syn::Result<Path> {
+    if content.peek(LitStr) {
+        let lit: LitStr = content.parse()?;
+        let value = lit.value();
+        let msg = format!(
+            "`{key}` takes column paths, not strings: write `{key}({value})`, without quotes"
+        );
+        return Err(syn::Error::new(lit.span(), msg));
+    }
+    let path = content.call(Path::parse_mod_style).map_err(|e| {
+        let msg = format!("malformed `{key}(...)`: {}", edge_help(key));
+        syn::Error::new(e.span(), msg)
+    })?;
+    if path.segments.len() < 2 {
+        let msg = format!(
+            "`{}` is not a `table::column` path: {}",
+            quote::quote!(#path),
+            edge_help(key)
+        );
+        return Err(syn::Error::new_spanned(&path, msg));
+    }
+    Ok(path)
 }
 
 fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
-    let help = format!(
-        "write `{key}(child_table::fk_column, ...)`, for example `{key}(posts::author_id)`"
-    );
     if !input.peek(syn::token::Paren) {
-        return Err(syn::Error::new(
-            key.span(),
-            format!("`{key}` takes a list of columns: {help}"),
-        ));
+        let msg = format!("`{key}` takes a list of columns: {}", edge_help(key));
+        return Err(syn::Error::new(key.span(), msg));
     }
     let content;
     syn::parenthesized!(content in input);
     let mut paths = Vec::new();
     while !content.is_empty() {
-        if content.peek(LitStr) {
-            let lit: LitStr = content.parse()?;
-            return Err(syn::Error::new(
-                lit.span(),
-                format!(
-                    "`{key}` takes column paths, not strings: write `{key}({})`, without quotes",
-                    lit.value()
-                ),
-            ));
-        }
-        let path = content
-            .call(Path::parse_mod_style)
-            .map_err(|e| syn::Error::new(e.span(), format!("malformed `{key}(...)`: {help}")))?;
-        paths.push(path);
+        paths.push(edge_path(&content, key)?);
         if content.is_empty() {
             break;
         }
         content.parse::<Token![,]>().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                format!("expected `,` between the columns of `{key}(...)`: {help}"),
-            )
+            let msg = format!(
+                "expected `,` between the columns of `{key}(...)`: {}",
+                edge_help(key)
+            );
+            syn::Error::new(e.span(), msg)
         })?;
     }
     if paths.is_empty() {
-        return Err(syn::Error::new(
-            key.span(),
-            format!("empty `{key}()`: {help}"),
-        ));
-    }
-    for path in &paths {
-        if path.segments.len() < 2 {
-            return Err(syn::Error::new_spanned(
-                path,
-                format!(
-                    "`{}` is not a `table::column` path: {help}",
-                    quote::quote!(#path)
-                ),
-            ));
-        }
+        let msg = format!("empty `{key}()`: {}", edge_help(key));
+        return Err(syn::Error::new(key.span(), msg));
     }
     Ok(paths)
 }
 
+const MARKER_TWICE: &str = "the marker column is set twice: use either `deleted_at = col` \
+    (timestamp) or `deleted = col` (bool flag), not both";
+
+const HOOKS_WITH_VALUE: &str = "`hooks` takes no value: write `#[soft_delete(hooks)]` and \
+    implement `SoftDeleteHooks` for the model";
+
+fn not_a_list(meta: &Meta) -> syn::Error {
+    let msg = format!(
+        "`#[soft_delete]` takes keys in parentheses, \
+         for example `#[soft_delete(cascade(posts::author_id))]`; the keys are: {}",
+        keys()
+    );
+    syn::Error::new_spanned(meta, msg)
+}
+
+fn unknown_key(key: &Ident) -> syn::Error {
+    let msg = format!(
+        "unknown key `{key}` in `#[soft_delete(...)]`; expected one of: {}",
+        keys()
+    );
+    syn::Error::new(key.span(), msg)
+}
+
+fn missing_comma(key: &Ident, span: Span) -> syn::Error {
+    let msg = format!(
+        "expected `,` after `{key}`: separate the keys with commas, \
+         as in `#[soft_delete(deleted_at = removed_at, hooks)]`"
+    );
+    syn::Error::new(span, msg)
+}
+
 impl SoftDeleteAttrs {
-    /// Parses every `#[soft_delete(...)]` on the struct, collecting all errors.
-    pub fn parse(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> SoftDeleteAttrs {
+    /// Parses every `#[soft_delete(...)]` on the struct, reporting every error to `cx`.
+    pub fn parse(cx: &Ctxt, attrs: &[Attribute]) -> SoftDeleteAttrs {
         let mut out = SoftDeleteAttrs::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident(SOFT_DELETE)) {
             if !matches!(attr.meta, Meta::List(_)) {
-                errors.push(syn::Error::new_spanned(
-                    &attr.meta,
-                    format!(
-                        "`#[soft_delete]` takes keys in parentheses, for example `#[soft_delete(cascade(posts::author_id))]`; the keys are: {}",
-                        KEYS.join(", ")
-                    ),
-                ));
+                cx.syn_error(not_a_list(&attr.meta));
                 out.incomplete = true;
                 continue;
             }
-            let result = attr.parse_args_with(|input: ParseStream<'_>| {
-                while !input.is_empty() {
-                    let key: Ident = input.parse().map_err(|e| {
-                        syn::Error::new(e.span(), format!("expected a key, one of: {}", KEYS.join(", ")))
-                    })?;
-                    let span = key.span();
-                    match key.to_string().as_str() {
-                        DELETED_AT => {
-                            let col = column_value(input, &key)?;
-                            let v = Spanned { value: MarkerKey::Timestamp(col), span };
-                            set(&mut out.marker, &key, v, errors);
-                        }
-                        DELETED => {
-                            let col = column_value(input, &key)?;
-                            let v = Spanned { value: MarkerKey::Flag(col), span };
-                            if out.marker.is_some() {
-                                errors.push(syn::Error::new(
-                                    span,
-                                    "the marker column is set twice: use either `deleted_at = col` (timestamp) or `deleted = col` (bool flag), not both",
-                                ));
-                            } else {
-                                out.marker = Some(v);
-                            }
-                        }
-                        DELETION_ID => {
-                            let col = column_value(input, &key)?;
-                            set(&mut out.deletion_id, &key, Spanned { value: col, span }, errors);
-                        }
-                        CASCADE => {
-                            let paths = edge_list(input, &key)?;
-                            set(&mut out.cascade, &key, Spanned { value: paths, span }, errors);
-                        }
-                        PROTECT => {
-                            let paths = edge_list(input, &key)?;
-                            set(&mut out.protect, &key, Spanned { value: paths, span }, errors);
-                        }
-                        HOOKS => {
-                            if input.peek(Token![=]) || input.peek(syn::token::Paren) {
-                                return Err(syn::Error::new(
-                                    span,
-                                    "`hooks` takes no value: write `#[soft_delete(hooks)]` and implement `SoftDeleteHooks` for the model",
-                                ));
-                            }
-                            set(&mut out.hooks, &key, span, errors);
-                        }
-                        other => {
-                            return Err(syn::Error::new(
-                                span,
-                                format!(
-                                    "unknown key `{other}` in `#[soft_delete(...)]`; expected one of: {}",
-                                    KEYS.join(", ")
-                                ),
-                            ));
-                        }
-                    }
-                    if input.is_empty() {
-                        break;
-                    }
-                    input.parse::<Token![,]>().map_err(|e| {
-                        syn::Error::new(
-                            e.span(),
-                            format!("expected `,` after `{key}`: separate the keys with commas, as in `#[soft_delete(deleted_at = removed_at, hooks)]`"),
-                        )
-                    })?;
-                }
-                Ok(())
-            });
-            if let Err(e) = result {
-                errors.push(e);
+            if let Err(e) = attr.parse_args_with(|input: ParseStream<'_>| out.keys(cx, input)) {
+                cx.syn_error(e);
                 out.incomplete = true;
             }
         }
         out
+    }
+
+    /// The comma-separated keys of one attribute.
+    fn keys(&mut self, cx: &Ctxt, input: ParseStream<'_>) -> syn::Result<()> {
+        while !input.is_empty() {
+            let key: Ident = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), format!("expected a key, one of: {}", keys()))
+            })?;
+            self.key(cx, input, &key)?;
+            if input.is_empty() {
+                break;
+            }
+            input
+                .parse::<Token![,]>()
+                .map_err(|e| missing_comma(&key, e.span()))?;
+        }
+        Ok(())
+    }
+
+    /// One key and its value.
+    fn key(&mut self, cx: &Ctxt, input: ParseStream<'_>, key: &Ident) -> syn::Result<()> {
+        let span = key.span();
+        match key.to_string().as_str() {
+            DELETED_AT => {
+                let value = MarkerKey::Timestamp(column_value(input, key)?);
+                set(cx, &mut self.marker, key, Spanned { value, span });
+            }
+            DELETED => {
+                let value = MarkerKey::Flag(column_value(input, key)?);
+                if self.marker.is_some() {
+                    cx.error_at(span, MARKER_TWICE);
+                } else {
+                    self.marker = Some(Spanned { value, span });
+                }
+            }
+            DELETION_ID => {
+                let value = column_value(input, key)?;
+                set(cx, &mut self.deletion_id, key, Spanned { value, span });
+            }
+            CASCADE => {
+                let value = edge_list(input, key)?;
+                set(cx, &mut self.cascade, key, Spanned { value, span });
+            }
+            PROTECT => {
+                let value = edge_list(input, key)?;
+                set(cx, &mut self.protect, key, Spanned { value, span });
+            }
+            HOOKS => {
+                if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+                    return Err(syn::Error::new(span, HOOKS_WITH_VALUE));
+                }
+                set(cx, &mut self.hooks, key, span);
+            }
+            _ => return Err(unknown_key(key)),
+        }
+        Ok(())
     }
 }
 
 impl DieselAttrs {
     /// Reads `table_name` and `primary_key` from the struct's `#[diesel(...)]` attributes,
     /// skipping every other Diesel key (Diesel's own derives validate those).
-    pub fn parse(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> DieselAttrs {
+    pub fn parse(cx: &Ctxt, attrs: &[Attribute]) -> DieselAttrs {
         let mut out = DieselAttrs::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident(DIESEL)) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident(TABLE_NAME) {
                     out.table_name = Some(meta.value()?.call(Path::parse_mod_style)?);
                 } else if meta.path.is_ident(PRIMARY_KEY) {
-                    let span = meta
-                        .path
-                        .get_ident()
-                        .map_or_else(Span::call_site, Ident::span);
-                    let content;
-                    syn::parenthesized!(content in meta.input);
-                    let cols: Punctuated<Ident, Token![,]> =
-                        content.parse_terminated(Ident::parse_any_ident, Token![,])?;
-                    out.primary_key = Some(Spanned {
-                        value: cols.into_iter().collect(),
-                        span,
-                    });
+                    out.primary_key = Some(primary_key(&meta)?);
                 } else {
                     skip_value(meta.input)?;
                 }
                 Ok(())
             });
             if let Err(e) = result {
-                errors.push(e);
+                cx.syn_error(e);
+                out.incomplete = true;
             }
         }
         out
     }
+}
+
+/// `primary_key(a, b, ...)`, spanned on `primary_key`.
+fn primary_key(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Spanned<Vec<Ident>>> {
+    let span = meta
+        .path
+        .get_ident()
+        .map_or_else(Span::call_site, Ident::span);
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let cols: Punctuated<Ident, Token![,]> =
+        content.parse_terminated(Ident::parse_any, Token![,])?;
+    Ok(Spanned {
+        value: cols.into_iter().collect(),
+        span,
+    })
 }
 
 /// `#[diesel(column_name = x)]` on a field, if any.
@@ -303,7 +348,7 @@ pub fn column_name(attrs: &[Attribute]) -> Option<Ident> {
     for attr in attrs.iter().filter(|a| a.path().is_ident(DIESEL)) {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident(COLUMN_NAME) {
-                name = Some(meta.value()?.call(Ident::parse_any_ident)?);
+                name = Some(meta.value()?.call(Ident::parse_any)?);
             } else {
                 skip_value(meta.input)?;
             }
@@ -324,14 +369,4 @@ fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
         let _: proc_macro2::TokenStream = _content.parse()?;
     }
     Ok(())
-}
-
-use syn::ext::IdentExt;
-trait ParseAnyIdent {
-    fn parse_any_ident(input: ParseStream<'_>) -> syn::Result<Ident>;
-}
-impl ParseAnyIdent for Ident {
-    fn parse_any_ident(input: ParseStream<'_>) -> syn::Result<Ident> {
-        Ident::parse_any(input)
-    }
 }

@@ -3,10 +3,12 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::Path;
 
-use crate::model::{Model, Strategy};
+use crate::model::Model;
+use crate::types::Strategy;
 
 /// `child::fk` → `child` (the table module) and its SQL name.
 fn table_of(path: &Path) -> (Path, String) {
@@ -16,17 +18,18 @@ fn table_of(path: &Path) -> (Path, String) {
     let name = table
         .segments
         .last()
-        .map(|s| s.ident.to_string())
+        .map(|s| s.ident.unraw().to_string())
         .unwrap_or_default();
     (table, name)
 }
 
-pub fn expand(model: &Model) -> TokenStream {
+/// The impls of a valid model.
+pub fn expand(model: &Model<'_>) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
     let diesel = quote!(#rt::__private::diesel);
-    let ident = &model.ident;
-    let table = &model.table;
-    let table_name = &model.table_name;
+    let ident = model.ident;
+    let table = &model.table.path;
+    let table_name = &model.table.name;
     let pk_col = &model.primary_key.column;
     let pk_field = &model.primary_key.ident;
     let pk_ty = &model.primary_key.ty;

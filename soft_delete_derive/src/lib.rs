@@ -4,16 +4,23 @@
 //! column, cascade and protect edges, hooks — as impls of the runtime's traits. All SQL and all
 //! behaviour live in `soft_delete_runtime`; use the derive through its re-export there.
 //!
-//! The pipeline is one file a stage: `attr.rs` parses the attributes into plain data, `model.rs`
-//! builds and validates the model (collecting every error), `expand.rs` generates code from the
-//! validated model only.
+//! The pipeline is one file a stage: `attr.rs` parses the attributes into plain data,
+//! `model.rs` holds the model read from the struct, `check.rs` checks every rule, `expand.rs`
+//! generates code from the validated model only. Every error goes to the context in `ctxt.rs`
+//! and is reported together with the others; `fallback.rs` then emits stub impls so the
+//! model's users raise no follow-on errors. `types.rs` reads field types, `symbol.rs` names
+//! the attribute keys.
 
 mod attr;
+mod check;
+mod ctxt;
 mod expand;
+mod fallback;
 mod model;
 mod symbol;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use proc_macro::TokenStream;
 
@@ -27,10 +34,22 @@ pub fn derive_soft_deletable(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
 }
 
-/// The derive on `proc_macro2` tokens, so tests can call it.
+/// The derive on `proc_macro2` tokens, so tests can call it: parse, check, expand.
 fn derive(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    syn::parse2(input)
-        .and_then(|input| model::Model::from_input(&input))
-        .map(|model| expand::expand(&model))
-        .unwrap_or_else(syn::Error::into_compile_error)
+    let input: syn::DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.into_compile_error(),
+    };
+    let cx = ctxt::Ctxt::new();
+    let parsed = model::Input::from_ast(&cx, &input);
+    let model = check::check(&cx, &parsed);
+    match (cx.check(), model) {
+        (Ok(()), Some(model)) => expand::expand(&model),
+        (Err(errors), _) => fallback::expand(&parsed, &errors),
+        // Every rule that leaves the model incomplete reports why; this is a safety net.
+        (Ok(()), None) => {
+            let msg = "`SoftDeletable` could not read this model";
+            fallback::expand(&parsed, &[syn::Error::new(input.ident.span(), msg)])
+        }
+    }
 }

@@ -1,0 +1,203 @@
+//! Every rule of the model, one named function each, in the order their errors are reported.
+//! Each error is spanned on the token that broke the rule and says what to write instead.
+
+use crate::attr::MarkerKey;
+use crate::ctxt::Ctxt;
+use crate::model::{Field, Input, Model};
+use crate::symbol::*;
+use crate::types::{self, Strategy};
+
+/// Checks every rule, reporting each broken one to `cx`; the model when all hold.
+pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
+    input.fields.as_ref()?;
+    let primary_key = check_primary_key(cx, input);
+    let marker = check_marker_field(cx, input);
+    let strategy = marker.and_then(|(field, flag)| check_marker_type(cx, field, flag));
+    let deletion_id = check_deletion_id(cx, input);
+    check_cascade_has_deletion_id(cx, input);
+    check_cascade_and_protect_disjoint(cx, input);
+    check_cascade_listed_once(cx, input);
+    Some(Model {
+        ident: input.ident,
+        table: &input.table,
+        primary_key: primary_key?.clone(),
+        marker: marker?.0.clone(),
+        strategy: strategy?,
+        deletion_id: deletion_id.cloned(),
+        cascade: input.attrs.cascade.as_ref().map_or(&[], |c| &c.value),
+        protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
+        hooks: input.attrs.hooks.is_some(),
+    })
+}
+
+const COMPOSITE_KEY: &str = "composite primary keys are not supported by `SoftDeletable`: \
+    use a single-column key, `#[diesel(primary_key(id))]`";
+
+/// One primary key column, mapped by a field.
+fn check_primary_key<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<&'a Field> {
+    let Some(pk) = &input.diesel.primary_key else {
+        let field = input.field_named("id");
+        if field.is_none() {
+            let msg = "no field maps the primary key column `id`: add a field named `id`, \
+                or name the key column with `#[diesel(primary_key(column))]`";
+            cx.error_at(input.ident.span(), msg);
+        }
+        return field;
+    };
+    let [col] = pk.value.as_slice() else {
+        cx.error_at(pk.span, COMPOSITE_KEY);
+        return None;
+    };
+    let field = input.field(col);
+    if field.is_none() {
+        let msg = format!(
+            "no field maps the primary key column `{col}`: add a field named `{col}`, \
+             or put `#[diesel(column_name = {col})]` on the field that holds it"
+        );
+        cx.error_at(col.span(), msg);
+    }
+    field
+}
+
+const NO_MARKER: &str = "no marker field: add `deleted_at: Option<NaiveDateTime>`, \
+    name another column with `#[soft_delete(deleted_at = column)]`, \
+    or use a bool flag with `#[soft_delete(deleted = column)]`";
+
+/// The marker field, and whether it is a bool flag (`deleted = col`).
+fn check_marker_field<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<(&'a Field, bool)> {
+    let Some(marker) = &input.attrs.marker else {
+        // The attribute that failed to parse may have named the marker: its error is enough.
+        if input.attrs.incomplete {
+            return None;
+        }
+        let field = input.field_named(DELETED_AT);
+        if field.is_none() {
+            cx.error_at(input.ident.span(), NO_MARKER);
+        }
+        return field.map(|f| (f, false));
+    };
+    let (col, flag) = match &marker.value {
+        MarkerKey::Timestamp(col) => (col, false),
+        MarkerKey::Flag(col) => (col, true),
+    };
+    let field = input.field(col);
+    if field.is_none() {
+        let ty = if flag {
+            "bool"
+        } else {
+            "Option<NaiveDateTime>"
+        };
+        let msg = format!("no field maps column `{col}`: add `{col}: {ty}` to the struct");
+        cx.error_at(col.span(), msg);
+    }
+    field.map(|f| (f, flag))
+}
+
+/// The marker field's type picks the strategy: `bool` for a flag, else a nullable timestamp.
+fn check_marker_type(cx: &Ctxt, field: &Field, flag: bool) -> Option<Strategy> {
+    let strategy = if flag {
+        types::is_named(&field.ty, "bool").then_some(Strategy::Flag)
+    } else {
+        types::timestamp_strategy(&field.ty)
+    };
+    if strategy.is_none() {
+        cx.error_spanned_by(&field.ty, marker_type_message(field, flag));
+    }
+    strategy
+}
+
+fn marker_type_message(field: &Field, flag: bool) -> String {
+    let (col, name) = (&field.column, &field.ident);
+    if flag && types::timestamp_strategy(&field.ty).is_some() {
+        format!(
+            "`deleted = {col}` names a bool flag, but `{name}` is a timestamp: \
+             for a timestamp marker write `#[soft_delete(deleted_at = {col})]`, \
+             or make the field `bool`"
+        )
+    } else if flag {
+        format!(
+            "the flag field `{name}` must be `bool` (the `deleted = ...` key names a `Bool` \
+             column); for a timestamp marker write `#[soft_delete(deleted_at = {col})]` \
+             with `Option<NaiveDateTime>`"
+        )
+    } else if types::is_named(&field.ty, "bool") {
+        format!(
+            "`{name}` is a `bool`: for the flag strategy write `#[soft_delete(deleted = {col})]`"
+        )
+    } else {
+        format!(
+            "the marker field `{name}` must be `Option<chrono::NaiveDateTime>` or \
+             `Option<chrono::DateTime<Utc>>`; for a bool flag write \
+             `#[soft_delete(deleted = {col})]`"
+        )
+    }
+}
+
+/// The `deletion_id` field, when there is one, is `Option<i64>`.
+fn check_deletion_id<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<&'a Field> {
+    let field = match &input.attrs.deletion_id {
+        Some(d) => {
+            let col = &d.value;
+            let field = input.field(col);
+            if field.is_none() {
+                let msg =
+                    format!("no field maps column `{col}`: add `{col}: Option<i64>` to the struct");
+                cx.error_at(col.span(), msg);
+            }
+            field?
+        }
+        None => input.field_named(DELETION_ID)?,
+    };
+    if types::is_option_i64(&field.ty) {
+        return Some(field);
+    }
+    let msg = format!(
+        "the `deletion_id` field must be `Option<i64>` (a nullable `BigInt` column): \
+         write `{}: Option<i64>`",
+        field.ident
+    );
+    cx.error_spanned_by(&field.ty, msg);
+    None
+}
+
+const CASCADE_WITHOUT_DELETION_ID: &str = "`cascade` needs a `deletion_id` column on this model, \
+    so restore knows which rows the cascade hid: add `deletion_id: Option<i64>`";
+
+/// A model with `cascade` edges has a `deletion_id` column.
+fn check_cascade_has_deletion_id(cx: &Ctxt, input: &Input<'_>) {
+    let attrs = &input.attrs;
+    let Some(cascade) = &attrs.cascade else {
+        return;
+    };
+    let has_deletion_id = attrs.deletion_id.is_some() || input.field_named(DELETION_ID).is_some();
+    if !has_deletion_id && !attrs.incomplete {
+        cx.error_at(cascade.span, CASCADE_WITHOUT_DELETION_ID);
+    }
+}
+
+const CASCADE_AND_PROTECT: &str = "this column is both a `cascade` and a `protect` edge: \
+    keep one (cascade hides the children, protect refuses while they are live)";
+
+/// No column is both a `cascade` and a `protect` edge.
+fn check_cascade_and_protect_disjoint(cx: &Ctxt, input: &Input<'_>) {
+    let (Some(cascade), Some(protect)) = (&input.attrs.cascade, &input.attrs.protect) else {
+        return;
+    };
+    for p in &protect.value {
+        if cascade.value.contains(p) {
+            cx.error_spanned_by(p, CASCADE_AND_PROTECT);
+        }
+    }
+}
+
+/// Each `cascade` edge is listed once.
+fn check_cascade_listed_once(cx: &Ctxt, input: &Input<'_>) {
+    let Some(cascade) = &input.attrs.cascade else {
+        return;
+    };
+    for (i, c) in cascade.value.iter().enumerate() {
+        if cascade.value[..i].contains(c) {
+            cx.error_spanned_by(c, "this `cascade` edge is listed twice: remove one");
+        }
+    }
+}
