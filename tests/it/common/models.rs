@@ -1,3 +1,5 @@
+//! The models of the test schema: what cascades to what, what protects what, and the hooks.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
