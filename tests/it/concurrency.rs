@@ -289,8 +289,12 @@ fn run_workload(test: &str, serializable: bool) {
     }
     let check = check_invariants(&mut conn);
     eprintln!(
-        "concurrency {test} [{:?}]: {THREADS} threads for {RUN_FOR:?}, {} operations, {} rows and changesets checked\n  outcomes: {:?}",
-        tally.ops, check.rows_checked, tally.outcomes
+        "concurrency {test} [{:?}]: {THREADS} threads for {RUN_FOR:?}, {} operations, \
+         {} rows and changesets checked\n  outcomes: {:?}",
+        Db::DIALECT,
+        tally.ops,
+        check.rows_checked,
+        tally.outcomes
     );
     assert!(
         tally.unexpected.is_empty(),
@@ -485,7 +489,8 @@ fn check_invariants(conn: &mut Conn) -> Check {
                         .any(|p| rows.get(p).is_some_and(|p| p.deletion_id == Some(id)));
                     if !root && !under {
                         check.outside_structure.push(format!(
-                            "{key:?} carries changeset {id} (root {}:{:?}) but neither is its root nor hangs off a row it carries",
+                            "{key:?} carries changeset {id} (root {}:{:?}) but neither is its \
+                             root nor hangs off a row it carries",
                             cs.root_table, cs.root_key
                         ));
                     }

@@ -29,7 +29,8 @@ pub(super) static ROWS_CHECKED: AtomicU64 = AtomicU64::new(0);
 
 pub(super) fn print_figures(test: &str) {
     eprintln!(
-        "fault_injection {test}: {} faults injected so far, {} rows and changesets compared, 0 differences",
+        "fault_injection {test}: {} faults injected so far, {} rows and changesets compared, \
+         0 differences",
         FAULTS.load(Ordering::SeqCst),
         ROWS_CHECKED.load(Ordering::SeqCst)
     );
@@ -70,11 +71,14 @@ fn connect(test: &str) -> Conn {
 fn seed(conn: &mut Conn) {
     conn.batch_execute(
         "INSERT INTO authors (id, name) VALUES (1, 'a1'), (2, 'a2');
-         INSERT INTO posts (id, author_id, title) VALUES (1, 1, 'p1'), (2, 1, 'p2'), (3, 2, 'p3'), (4, 2, 'p4');
-         INSERT INTO comments (id, post_id, body) VALUES (1, 1, 'c'), (2, 1, 'c'), (3, 2, 'c'), (4, 2, 'c'),
-             (5, 3, 'c'), (6, 3, 'c'), (7, 4, 'c'), (8, 4, 'c');
+         INSERT INTO posts (id, author_id, title)
+             VALUES (1, 1, 'p1'), (2, 1, 'p2'), (3, 2, 'p3'), (4, 2, 'p4');
+         INSERT INTO comments (id, post_id, body)
+             VALUES (1, 1, 'c'), (2, 1, 'c'), (3, 2, 'c'), (4, 2, 'c'),
+                 (5, 3, 'c'), (6, 3, 'c'), (7, 4, 'c'), (8, 4, 'c');
          INSERT INTO tags (id, name) VALUES (1, 't');
-         INSERT INTO post_tags (id, post_id, tag_id) VALUES (1, 1, 1), (2, 2, 1), (3, 3, 1), (4, 4, 1);",
+         INSERT INTO post_tags (id, post_id, tag_id)
+             VALUES (1, 1, 1), (2, 2, 1), (3, 3, 1), (4, 4, 1);",
     )
     .expect("seed");
 }
@@ -94,12 +98,14 @@ fn install_fault(conn: &mut Conn, table: &str) {
 fn install_fault_on(conn: &mut Conn, table: &str, event: &str) {
     let sql = match Db::DIALECT {
         Dialect::Sqlite => format!(
-            "CREATE TRIGGER inject_fault BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+            "CREATE TRIGGER inject_fault BEFORE {event} ON {table}
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
         ),
         Dialect::Postgres => format!(
             "CREATE OR REPLACE FUNCTION inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
              BEGIN RAISE EXCEPTION 'injected fault on %', TG_TABLE_NAME; END $$;
-             CREATE TRIGGER inject_fault BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION inject_fault();"
+             CREATE TRIGGER inject_fault BEFORE {event} ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION inject_fault();"
         ),
         Dialect::Mysql => format!(
             "CREATE TRIGGER inject_fault BEFORE {event} ON {table} FOR EACH ROW \

@@ -506,7 +506,8 @@ fn op(purge_tables: Vec<Tbl>) -> impl Strategy<Value = Op> {
         1 => (table(), any::<u16>()).prop_map(|(table, pick)| Op::HardDelete { table, pick }),
         2 => (prop::sample::select(purge_tables), any::<u16>(), any::<u8>())
             .prop_map(|(table, cutoff, batch)| Op::Purge { table, cutoff, batch }),
-        1 => (table(), any::<(u16, u16)>()).prop_map(|(table, parents)| Op::Insert { table, parents }),
+        1 => (table(), any::<(u16, u16)>())
+            .prop_map(|(table, parents)| Op::Insert { table, parents }),
     ]
 }
 
@@ -723,7 +724,6 @@ fn diff<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
 fn connect(test: &str) -> Conn {
     Db::connect(&format!("{}::{test}", module_path!()), &ddl())
 }
-
 
 fn insert(conn: &mut Conn, (t, id): Key, fks: &[Option<i32>]) -> QueryResult<()> {
     let fk = |i: usize| fks[i].expect("foreign key");
@@ -1142,7 +1142,8 @@ fn run_model(name: &str, regressions: &'static str, purge_tables: Vec<Tbl>) {
         run_case(&mut conn.borrow_mut(), &sc, &stats).map_err(TestCaseError::fail)
     });
     eprintln!(
-        "{name} [{:?}]: {} cases, {} operations ({} succeeded, {} failed as predicted), {} rows and changesets compared\n  per operation: {:?}",
+        "{name} [{:?}]: {} cases, {} operations ({} succeeded, {} failed as predicted), \
+         {} rows and changesets compared\n  per operation: {:?}",
         Db::DIALECT,
         stats.cases.get(),
         stats.ops.get(),
@@ -1243,7 +1244,8 @@ fn hard_delete_and_purge_of_a_diamond_remove_children_first() {
     conn.batch_execute(
         "INSERT INTO projects (id, name) VALUES (1, 'p'), (2, 'q');
          INSERT INTO milestones (id, project_id) VALUES (1, 1), (2, 2);
-         INSERT INTO tasks (id, project_id, milestone_id) VALUES (1, 1, 1), (2, 1, NULL), (3, 2, 2);",
+         INSERT INTO tasks (id, project_id, milestone_id)
+             VALUES (1, 1, 1), (2, 1, NULL), (3, 2, 2);",
     )
     .expect("seed");
     let removed = keys::project(1)

@@ -299,9 +299,11 @@ fn failing_hook_leaves_every_row_as_it_was() {
             DeleteOptions::new().reason("fail-in-comments-hook"),
         )
         .expect_err("hook refuses");
-    assert!(
-        matches!(&err, SoftDeleteError::Aborted { table: "comments", message } if message == "comments refuse this reason")
-    );
+    assert!(matches!(
+        &err,
+        SoftDeleteError::Aborted { table: "comments", message }
+            if message == "comments refuse this reason"
+    ));
     let after: Comment = comments::table
         .find(1)
         .select(Comment::as_select())

@@ -39,11 +39,14 @@ fn engine_picks_the_isolation_level_from_the_cascade_graph() {
         "CREATE TABLE iso_log (n SERIAL PRIMARY KEY, tbl TEXT NOT NULL, level TEXT NOT NULL);
          CREATE FUNCTION log_iso() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN
-           INSERT INTO iso_log (tbl, level) VALUES (TG_TABLE_NAME, current_setting('transaction_isolation'));
+           INSERT INTO iso_log (tbl, level)
+               VALUES (TG_TABLE_NAME, current_setting('transaction_isolation'));
            RETURN NULL;
          END $$;
-         CREATE TRIGGER comments_iso AFTER UPDATE ON comments FOR EACH STATEMENT EXECUTE FUNCTION log_iso();
-         CREATE TRIGGER categories_iso AFTER UPDATE ON categories FOR EACH STATEMENT EXECUTE FUNCTION log_iso();
+         CREATE TRIGGER comments_iso AFTER UPDATE ON comments
+             FOR EACH STATEMENT EXECUTE FUNCTION log_iso();
+         CREATE TRIGGER categories_iso AFTER UPDATE ON categories
+             FOR EACH STATEMENT EXECUTE FUNCTION log_iso();
          SET default_transaction_isolation = 'repeatable read';",
     )
     .expect("trigger");

@@ -14,6 +14,7 @@ use soft_delete_runtime::{HookContext, SoftDeleteHooks};
 
 use super::fault_injection::{print_figures, FAULTS, ROWS_CHECKED};
 use super::Db;
+use crate::common::models::*;
 use crate::common::schema::*;
 use crate::common::{keys, TestDb};
 
@@ -221,9 +222,11 @@ fn session_killed_during_a_statement_leaves_nothing_half_applied() {
         ROWS_CHECKED.fetch_add(out.len() as u64, Ordering::SeqCst);
         out
     };
-    let sleep_on_comments = "CREATE FUNCTION sleep_forever() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN PERFORM pg_sleep(300); RETURN NEW; END $$;
-         CREATE TRIGGER sleep_forever BEFORE UPDATE ON comments FOR EACH ROW EXECUTE FUNCTION sleep_forever();";
+    let sleep_on_comments = "
+        CREATE FUNCTION sleep_forever() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_sleep(300); RETURN NEW; END $$;
+        CREATE TRIGGER sleep_forever BEFORE UPDATE ON comments
+            FOR EACH ROW EXECUTE FUNCTION sleep_forever();";
 
     // Kills the session once it is seen sleeping inside the trigger.
     let kill_when_sleeping = |pid: i32| {
@@ -232,7 +235,8 @@ fn session_killed_during_a_statement_leaves_nothing_half_applied() {
             let deadline = Instant::now() + Duration::from_secs(60);
             loop {
                 let sleeping: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-                    "(SELECT count(*) FROM pg_stat_activity WHERE pid = {pid} AND wait_event = 'PgSleep')"
+                    "(SELECT count(*) FROM pg_stat_activity
+                      WHERE pid = {pid} AND wait_event = 'PgSleep')"
                 )))
                 .get_result(&mut admin)
                 .expect("poll");
@@ -271,8 +275,11 @@ fn session_killed_during_a_statement_leaves_nothing_half_applied() {
     assert_eq!(cs.rows_affected, 5);
 
     let before = snapshot(&mut conn);
-    conn.batch_execute("CREATE TRIGGER sleep_forever BEFORE UPDATE ON comments FOR EACH ROW EXECUTE FUNCTION sleep_forever();")
-        .expect("trigger");
+    conn.batch_execute(
+        "CREATE TRIGGER sleep_forever BEFORE UPDATE ON comments
+             FOR EACH ROW EXECUTE FUNCTION sleep_forever();",
+    )
+    .expect("trigger");
     let pid = backend_pid(&mut conn).expect("pid");
     let killer = kill_when_sleeping(pid);
     assert_killed(

@@ -30,7 +30,8 @@ pub struct Event {
 fn uuid_key_and_timestamptz_marker_on_postgres() {
     let mut conn = Db::connect(
         &format!("{}::uuid_tz", module_path!()),
-        "CREATE TABLE events_pg (id UUID PRIMARY KEY, name TEXT NOT NULL, deleted_at TIMESTAMPTZ, deletion_id BIGINT);",
+        "CREATE TABLE events_pg (id UUID PRIMARY KEY, name TEXT NOT NULL,
+             deleted_at TIMESTAMPTZ, deletion_id BIGINT);",
     );
     // The session time zone must not matter: the marker is bound as timestamptz.
     conn.batch_execute("SET TIME ZONE 'America/New_York'")

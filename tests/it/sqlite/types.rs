@@ -29,7 +29,8 @@ pub struct Event {
 fn datetime_utc_marker_on_sqlite() {
     let mut conn = Db::connect(
         &format!("{}::tz", module_path!()),
-        "CREATE TABLE events_sqlite (id INTEGER PRIMARY KEY, name TEXT NOT NULL, deleted_at TIMESTAMP, deletion_id BIGINT);
+        "CREATE TABLE events_sqlite (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+             deleted_at TIMESTAMP, deletion_id BIGINT);
          INSERT INTO events_sqlite (id, name) VALUES (1, 'launch'), (2, 'party');",
     );
     let at = Utc
