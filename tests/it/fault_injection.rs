@@ -123,17 +123,15 @@ fn remove_fault(conn: &mut Conn, table: &str) {
     conn.batch_execute(&sql).expect("remove the fault");
 }
 
-/// The soft deletes whose cascade writes `table`: from each level at or above it.
-fn soft_deletes(
-    table: &str,
-) -> Vec<(
+/// A soft delete to run under a fault, and its description.
+type SoftDeleteOp = (
     &'static str,
     fn(&mut Conn) -> Result<Changeset, SoftDeleteError>,
-)> {
-    let mut ops: Vec<(
-        &'static str,
-        fn(&mut Conn) -> Result<Changeset, SoftDeleteError>,
-    )> = vec![
+);
+
+/// The soft deletes whose cascade writes `table`: from each level at or above it.
+fn soft_deletes(table: &str) -> Vec<SoftDeleteOp> {
+    let mut ops: Vec<SoftDeleteOp> = vec![
         ("soft delete of author 1", |c| {
             keys::author(1).soft_delete(c)
         }),

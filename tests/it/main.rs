@@ -11,6 +11,11 @@
 //! derived `SoftDelete` methods are implemented per backend, so a query on a generic connection
 //! does not type-check without a bound for each query type.
 
+#![allow(
+    clippy::duplicate_mod,
+    reason = "each backend module mounts every topic file, on purpose"
+)]
+
 mod common;
 #[cfg(feature = "mysql")]
 mod mysql;
