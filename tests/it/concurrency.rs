@@ -43,19 +43,19 @@ const COMMENTS: i32 = 27;
 const TAGS: i32 = 2;
 const CATEGORIES: i32 = 10;
 
-/// The database of `test`: unique to this module and backend.
-fn db_test_name(test: &str) -> String {
+/// The name of `test`'s database: unique to this module and backend.
+fn full_name(test: &str) -> String {
     format!("{}::{test}", module_path!())
 }
 
 /// A fresh database with the test schema.
 pub(super) fn connect(test: &str) -> Conn {
-    Db::connect(&db_test_name(test), &ddl())
+    Db::connect(&full_name(test), &ddl())
 }
 
 /// Another connection to the database `connect` created.
 fn open(test: &str) -> Conn {
-    let mut conn = Db::second(&db_test_name(test));
+    let mut conn = Db::second(&full_name(test));
     if Db::DIALECT == Dialect::Mysql {
         conn.batch_execute("SET SESSION innodb_lock_wait_timeout = 10")
             .expect("lock wait");
