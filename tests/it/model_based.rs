@@ -542,9 +542,11 @@ fn time_of(step: usize) -> NaiveDateTime {
     base_time() + Duration::minutes(step as i64 + 1)
 }
 
-/// The rows of `forest`, parents before children, and the invoices as (id, post).
-#[allow(clippy::type_complexity)]
-fn build(forest: &Forest) -> (Model, Vec<(Key, Vec<Option<i32>>)>, Vec<(i32, i32)>) {
+/// A row to insert: its key and foreign keys.
+type NewRow = (Key, Vec<Option<i32>>);
+
+/// The model of `forest`, its rows (parents before children), and the invoices as (id, post).
+fn build(forest: &Forest) -> (Model, Vec<NewRow>, Vec<(i32, i32)>) {
     let mut m = Model::default();
     let mut order = Vec::new();
     let mut add = |m: &mut Model, t: Tbl, fks: Vec<Option<i32>>| {
