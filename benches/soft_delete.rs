@@ -26,7 +26,7 @@ use soft_delete_runtime::prelude::*;
 
 mod schema {
     // The same tables as the test suite.
-    include!("../tests/common/blog_tables.rs");
+    soft_delete_fixtures::blog_tables!();
 
     diesel::allow_tables_to_appear_in_same_query!(authors, posts, comments);
 

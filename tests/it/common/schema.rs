@@ -1,11 +1,10 @@
-//! The test schema: a blog (authors → posts → comments), tags joined to posts through
-//! `post_tags` (a row with two cascade parents), a self-referencing category tree, an
-//! `invoices` table that protects posts, users with a live-only unique email, and a table
-//! using the bool flag strategy; a diamond (projects → milestones → tasks, projects → tasks)
-//! whose leaf, tasks, `timesheets` protect.
+//! The test schema: the blog (authors → posts → comments, shared with the benchmarks through
+//! `soft_delete_fixtures`), tags joined to posts through `post_tags` (a row with two cascade
+//! parents), a self-referencing category tree, an `invoices` table that protects posts, users
+//! with a live-only unique email, and a table using the bool flag strategy; a diamond
+//! (projects → milestones → tasks, projects → tasks) whose leaf, tasks, `timesheets` protect.
 
-// authors, posts, comments: shared with the benchmarks.
-include!("blog_tables.rs");
+soft_delete_fixtures::blog_tables!();
 
 diesel::table! {
     tags (id) {
@@ -101,29 +100,35 @@ diesel::allow_tables_to_appear_in_same_query!(
     milestones, tasks, timesheets
 );
 
-/// The DDL, with `{pk}` / `{ts}` / `{fk ...}` filled in per backend by `super::ddl`.
-pub const DDL: &str = "
-CREATE TABLE authors (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
-CREATE TABLE posts (id {pk}, author_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT,
-    FOREIGN KEY (author_id) REFERENCES authors (id));
-CREATE TABLE comments (id {pk}, post_id INTEGER NOT NULL, body VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT,
-    FOREIGN KEY (post_id) REFERENCES posts (id));
+/// `CREATE TABLE` statements of the tables beyond the blog, with the placeholders of
+/// [`soft_delete_fixtures::ddl`].
+const MORE_TABLES: &str = "
 CREATE TABLE tags (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
-CREATE TABLE post_tags (id {pk}, post_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+CREATE TABLE post_tags (id {pk}, post_id INTEGER NOT NULL, tag_id INTEGER NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT,
     FOREIGN KEY (post_id) REFERENCES posts (id), FOREIGN KEY (tag_id) REFERENCES tags (id));
-CREATE TABLE categories (id {pk}, parent_id INTEGER, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+CREATE TABLE categories (id {pk}, parent_id INTEGER, name VARCHAR(200) NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT,
     FOREIGN KEY (parent_id) REFERENCES categories (id));
 CREATE TABLE invoices (id {pk}, post_id INTEGER NOT NULL, amount INTEGER NOT NULL,
     FOREIGN KEY (post_id) REFERENCES posts (id));
 CREATE TABLE users (id {bigpk}, email VARCHAR(200) NOT NULL, deleted_at {ts});
-CREATE TABLE notes (code VARCHAR(50) PRIMARY KEY, body VARCHAR(200) NOT NULL, deleted BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE notes (code VARCHAR(50) PRIMARY KEY, body VARCHAR(200) NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT FALSE);
 CREATE TABLE projects (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
 CREATE TABLE milestones (id {pk}, project_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
     FOREIGN KEY (project_id) REFERENCES projects (id));
-CREATE TABLE tasks (id {pk}, project_id INTEGER NOT NULL, milestone_id INTEGER, deleted_at {ts}, deletion_id BIGINT,
-    FOREIGN KEY (project_id) REFERENCES projects (id), FOREIGN KEY (milestone_id) REFERENCES milestones (id));
+CREATE TABLE tasks (id {pk}, project_id INTEGER NOT NULL, milestone_id INTEGER,
+    deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (project_id) REFERENCES projects (id),
+    FOREIGN KEY (milestone_id) REFERENCES milestones (id));
 CREATE TABLE timesheets (id {pk}, task_id INTEGER NOT NULL, hours INTEGER NOT NULL,
     FOREIGN KEY (task_id) REFERENCES tasks (id));
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";
+
+/// The DDL of every table above, placeholders unfilled ([`super::TestDb::connect`] fills them).
+pub fn ddl() -> String {
+    format!("{}{MORE_TABLES}", soft_delete_fixtures::BLOG_TABLES)
+}

@@ -1,3 +1,5 @@
+//! The models of the test schema: what cascades to what, what protects what, and the hooks.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
@@ -31,8 +33,8 @@ pub struct Post {
     pub deletion_id: Option<i64>,
 }
 
-/// Hooks: a comment whose body is `"locked"` refuses to be hidden (used to inject a failure
-/// at the third level of a cascade).
+/// Hooks: comments refuse to be hidden by an operation whose reason is
+/// `"fail-in-comments-hook"` (used to inject a failure at the third level of a cascade).
 #[derive(
     Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDeletable,
 )]

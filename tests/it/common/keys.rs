@@ -1,0 +1,71 @@
+//! Key-only model values: the operations read a model's key and nothing else, so a test can
+//! name a row without loading it.
+
+use super::models::*;
+
+pub fn author(id: i32) -> Author {
+    Author {
+        id,
+        name: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn post(id: i32) -> Post {
+    Post {
+        id,
+        author_id: 0,
+        title: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn comment(id: i32) -> Comment {
+    Comment {
+        id,
+        post_id: 0,
+        body: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn tag(id: i32) -> Tag {
+    Tag {
+        id,
+        name: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn post_tag(id: i32) -> PostTag {
+    PostTag {
+        id,
+        post_id: 0,
+        tag_id: 0,
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn category(id: i32) -> Category {
+    Category {
+        id,
+        parent_id: None,
+        name: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn project(id: i32) -> Project {
+    Project {
+        id,
+        name: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}

@@ -1,0 +1,665 @@
+//! Concurrent writers, on PostgreSQL and MariaDB/MySQL (SQLite has a single writer).
+//!
+//! Random workload: several threads, each with its own connection, soft-delete and restore
+//! overlapping subtrees (authors → posts → comments, tags → post_tags, a category tree) for a
+//! bounded time. Afterwards every row must be accounted for:
+//! - a row is hidden exactly when it carries a changeset id (`deleted_at` and `deletion_id`
+//!   agree), and that changeset exists and is not restored (no restored id remains anywhere);
+//! - every row a changeset carries is that changeset's root or hangs off a row it carries
+//!   (no changeset holds rows outside its own structure);
+//! - no live row hangs off a hidden row (hiding a parent hides everything below it).
+//!
+//! Every failed operation must have failed with a typed error: an expected one (`AlreadyDeleted`,
+//! `NotDeleted`, `AlreadyRestored`, `NotFound`) or a retryable one (`is_retryable()`).
+//!
+//! Deterministic races: two connections, one holding an open transaction, interleaved by hand;
+//! after both finish (each committed, or failed with a retryable error) the same invariants hold.
+//!
+//! Both run at the server's default isolation level and with every operation inside a
+//! SERIALIZABLE transaction.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use soft_delete_runtime::backend::Dialect;
+use soft_delete_runtime::prelude::*;
+use soft_delete_runtime::schema::soft_delete_changesets;
+
+use super::{Conn, Db};
+use crate::common::keys::{author, category, comment, post, tag};
+use crate::common::models::*;
+use crate::common::schema::*;
+use crate::common::TestDb;
+
+const THREADS: u64 = 4;
+const RUN_FOR: Duration = Duration::from_secs(3);
+const AUTHORS: i32 = 3;
+const POSTS: i32 = 9;
+const COMMENTS: i32 = 27;
+const TAGS: i32 = 2;
+const CATEGORIES: i32 = 10;
+
+/// The name of `test`'s database: unique to this module and backend.
+fn full_name(test: &str) -> String {
+    format!("{}::{test}", module_path!())
+}
+
+/// A fresh database with the test schema.
+pub(super) fn connect(test: &str) -> Conn {
+    Db::connect(&full_name(test), &ddl())
+}
+
+/// Another connection to the database `connect` created.
+fn open(test: &str) -> Conn {
+    let mut conn = Db::second(&full_name(test));
+    if Db::DIALECT == Dialect::Mysql {
+        conn.batch_execute("SET SESSION innodb_lock_wait_timeout = 10")
+            .expect("lock wait");
+    }
+    conn
+}
+
+/// A session blocked by the other one gives up after 2 s instead of waiting (PostgreSQL:
+/// forever; InnoDB: 50 s).
+fn short_lock_wait(conn: &mut Conn) {
+    let sql = match Db::DIALECT {
+        Dialect::Postgres => "SET lock_timeout = '2s'",
+        _ => "SET SESSION innodb_lock_wait_timeout = 2",
+    };
+    conn.batch_execute(sql).expect("lock wait");
+}
+
+/// 3 authors × 3 posts × 3 comments, 2 tags on alternate posts, and a category tree
+/// 1 → 2 → 3 → 4, 1 → 5, 2 → 6 → 7, 8 → 9 → 10.
+pub(super) fn seed(conn: &mut Conn) {
+    let mut sql = String::new();
+    for a in 1..=AUTHORS {
+        sql += &format!("INSERT INTO authors (id, name) VALUES ({a}, 'a');\n");
+    }
+    for p in 1..=POSTS {
+        sql += &format!(
+            "INSERT INTO posts (id, author_id, title) VALUES ({p}, {}, 'p');\n",
+            (p - 1) / 3 + 1
+        );
+    }
+    for c in 1..=COMMENTS {
+        sql += &format!(
+            "INSERT INTO comments (id, post_id, body) VALUES ({c}, {}, 'c');\n",
+            (c - 1) / 3 + 1
+        );
+    }
+    for t in 1..=TAGS {
+        sql += &format!("INSERT INTO tags (id, name) VALUES ({t}, 't');\n");
+    }
+    for p in 1..=POSTS {
+        sql += &format!(
+            "INSERT INTO post_tags (id, post_id, tag_id) VALUES ({p}, {p}, {});\n",
+            p % TAGS + 1
+        );
+    }
+    for (id, parent) in [
+        (1, "NULL"),
+        (2, "1"),
+        (3, "2"),
+        (4, "3"),
+        (5, "1"),
+        (6, "2"),
+        (7, "6"),
+        (8, "NULL"),
+        (9, "8"),
+        (10, "9"),
+    ] {
+        sql += &format!(
+            "INSERT INTO categories (id, parent_id, name) VALUES ({id}, {parent}, 'k');\n"
+        );
+    }
+    conn.batch_execute(&sql).expect("seed");
+}
+
+/// A small deterministic generator (xorshift64*), one per thread.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+    fn id(&mut self, max: i32) -> i32 {
+        self.below(max as u64) as i32 + 1
+    }
+}
+
+/// What happened to the operations, per kind.
+#[derive(Default, Debug)]
+struct Tally {
+    ops: u64,
+    outcomes: BTreeMap<String, u64>,
+    unexpected: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, op: &str, result: Result<(), SoftDeleteError>) {
+        self.ops += 1;
+        let outcome = match &result {
+            Ok(()) => "ok".to_owned(),
+            Err(e) if e.is_retryable() => "retryable".to_owned(),
+            Err(
+                SoftDeleteError::AlreadyDeleted { .. }
+                | SoftDeleteError::NotDeleted { .. }
+                | SoftDeleteError::AlreadyRestored { .. }
+                | SoftDeleteError::NotFound { .. },
+            ) => {
+                let e = format!("{:?}", result.as_ref().err());
+                e.trim_start_matches("Some(")
+                    .split([' ', '{', '('])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            }
+            Err(e) => {
+                self.unexpected.push(format!("{op}: {e} ({e:?})"));
+                "UNEXPECTED".to_owned()
+            }
+        };
+        *self.outcomes.entry(format!("{op} {outcome}")).or_default() += 1;
+    }
+    fn merge(&mut self, other: Tally) {
+        self.ops += other.ops;
+        for (k, n) in other.outcomes {
+            *self.outcomes.entry(k).or_default() += n;
+        }
+        self.unexpected.extend(other.unexpected);
+    }
+}
+
+/// One random operation on `conn`.
+fn one_op(
+    conn: &mut Conn,
+    rng: &mut Rng,
+    known: &Mutex<Vec<i64>>,
+    tally: &mut Tally,
+    serializable: bool,
+) {
+    let roll = rng.below(20);
+    let table = rng.below(5);
+    let id = match table {
+        0 => rng.id(AUTHORS),
+        1 => rng.id(POSTS),
+        2 => rng.id(COMMENTS),
+        3 => rng.id(TAGS),
+        _ => rng.id(CATEGORIES),
+    };
+    let changeset = {
+        let k = known.lock().expect("known");
+        (!k.is_empty()).then(|| k[rng.below(k.len() as u64) as usize])
+    };
+    let mut run = |conn: &mut Conn| -> Result<(&'static str, Option<i64>), SoftDeleteError> {
+        Ok(match roll {
+            0..=7 => {
+                let cs = match table {
+                    0 => author(id).soft_delete(conn),
+                    1 => post(id).soft_delete(conn),
+                    2 => comment(id).soft_delete(conn),
+                    3 => tag(id).soft_delete(conn),
+                    _ => category(id).soft_delete(conn),
+                }?;
+                ("soft_delete", Some(cs.id))
+            }
+            8..=9 => {
+                let cs = match table {
+                    0 | 1 => Post::soft_delete_where(conn, posts::author_id.eq(rng.id(AUTHORS))),
+                    2 => Comment::soft_delete_where(conn, comments::post_id.eq(rng.id(POSTS))),
+                    _ => Category::soft_delete_where(
+                        conn,
+                        categories::parent_id.eq(rng.id(CATEGORIES)),
+                    ),
+                }?;
+                ("soft_delete_where", Some(cs.id))
+            }
+            10..=15 => {
+                match table {
+                    0 => author(id).restore(conn),
+                    1 => post(id).restore(conn),
+                    2 => comment(id).restore(conn),
+                    3 => tag(id).restore(conn),
+                    _ => category(id).restore(conn),
+                }?;
+                ("restore_row", None)
+            }
+            _ => match changeset {
+                Some(cs) => {
+                    Changeset::restore(conn, cs)?;
+                    ("restore_changeset", None)
+                }
+                None => ("nothing", None),
+            },
+        })
+    };
+    let op = match roll {
+        0..=7 => "soft_delete",
+        8..=9 => "soft_delete_where",
+        10..=15 => "restore_row",
+        _ => "restore_changeset",
+    };
+    let result = if serializable {
+        Db::serializable(conn, |c| run(c))
+    } else {
+        run(conn)
+    };
+    match result {
+        Ok((_, Some(id))) => {
+            known.lock().expect("known").push(id);
+            tally.add(op, Ok(()));
+        }
+        Ok((what, None)) if what != "nothing" => tally.add(op, Ok(())),
+        Ok(_) => {}
+        Err(e) => tally.add(op, Err(e)),
+    }
+}
+
+fn run_workload(test: &str, serializable: bool) {
+    let mut conn = connect(test);
+    seed(&mut conn);
+    let known = Arc::new(Mutex::new(Vec::new()));
+    let deadline = Instant::now() + RUN_FOR;
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let known = known.clone();
+            let test = test.to_owned();
+            std::thread::spawn(move || {
+                let mut conn = open(&test);
+                let mut rng =
+                    Rng(0x9E37_79B9_7F4A_7C15 ^ (t + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+                let mut tally = Tally::default();
+                while Instant::now() < deadline {
+                    one_op(&mut conn, &mut rng, &known, &mut tally, serializable);
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut tally = Tally::default();
+    for h in handles {
+        tally.merge(h.join().expect("worker"));
+    }
+    let check = check_invariants(&mut conn);
+    eprintln!(
+        "concurrency {test} [{:?}]: {THREADS} threads for {RUN_FOR:?}, {} operations, \
+         {} rows and changesets checked\n  outcomes: {:?}",
+        Db::DIALECT,
+        tally.ops,
+        check.rows_checked,
+        tally.outcomes
+    );
+    assert!(
+        tally.unexpected.is_empty(),
+        "operations failed with unexpected errors:\n{}",
+        tally.unexpected.join("\n")
+    );
+    assert!(tally.ops > 0);
+    let seeded = (AUTHORS + POSTS + COMMENTS + TAGS + POSTS + CATEGORIES) as usize;
+    assert_eq!(check.rows, seeded, "rows lost");
+    check.assert_clean(test);
+}
+
+type Key = (&'static str, i32);
+
+struct Stored {
+    parents: Vec<Key>,
+    deleted_at: Option<NaiveDateTime>,
+    deletion_id: Option<i64>,
+}
+
+fn load_rows(conn: &mut Conn) -> BTreeMap<Key, Stored> {
+    type Flat = (i32, Option<NaiveDateTime>, Option<i64>);
+    type Linked = (i32, Option<i32>, Option<NaiveDateTime>, Option<i64>);
+    let mut out = BTreeMap::new();
+    let mut put = |t: &'static str, id: i32, parents: Vec<Key>, deleted_at, deletion_id| {
+        out.insert(
+            (t, id),
+            Stored {
+                parents,
+                deleted_at,
+                deletion_id,
+            },
+        );
+    };
+    for (id, d, x) in authors::table
+        .select((authors::id, authors::deleted_at, authors::deletion_id))
+        .load::<Flat>(conn)
+        .expect("a")
+    {
+        put("authors", id, vec![], d, x);
+    }
+    for (id, d, x) in tags::table
+        .select((tags::id, tags::deleted_at, tags::deletion_id))
+        .load::<Flat>(conn)
+        .expect("t")
+    {
+        put("tags", id, vec![], d, x);
+    }
+    for (id, a, d, x) in posts::table
+        .select((
+            posts::id,
+            posts::author_id.nullable(),
+            posts::deleted_at,
+            posts::deletion_id,
+        ))
+        .load::<Linked>(conn)
+        .expect("p")
+    {
+        put(
+            "posts",
+            id,
+            a.map(|a| ("authors", a)).into_iter().collect(),
+            d,
+            x,
+        );
+    }
+    for (id, p, d, x) in comments::table
+        .select((
+            comments::id,
+            comments::post_id.nullable(),
+            comments::deleted_at,
+            comments::deletion_id,
+        ))
+        .load::<Linked>(conn)
+        .expect("c")
+    {
+        put(
+            "comments",
+            id,
+            p.map(|p| ("posts", p)).into_iter().collect(),
+            d,
+            x,
+        );
+    }
+    for (id, p, t, d, x) in post_tags::table
+        .select((
+            post_tags::id,
+            post_tags::post_id,
+            post_tags::tag_id,
+            post_tags::deleted_at,
+            post_tags::deletion_id,
+        ))
+        .load::<(i32, i32, i32, Option<NaiveDateTime>, Option<i64>)>(conn)
+        .expect("pt")
+    {
+        put("post_tags", id, vec![("posts", p), ("tags", t)], d, x);
+    }
+    for (id, p, d, x) in categories::table
+        .select((
+            categories::id,
+            categories::parent_id,
+            categories::deleted_at,
+            categories::deletion_id,
+        ))
+        .load::<Linked>(conn)
+        .expect("k")
+    {
+        put(
+            "categories",
+            id,
+            p.map(|p| ("categories", p)).into_iter().collect(),
+            d,
+            x,
+        );
+    }
+    out
+}
+
+/// Violations of the invariants, by kind.
+#[derive(Default)]
+struct Check {
+    /// Rows of the blog and category tables (soft deletes and restores never remove one).
+    rows: usize,
+    rows_checked: usize,
+    /// `deleted_at` and `deletion_id` disagree, or the changeset is missing or restored.
+    unaccounted: Vec<String>,
+    /// A row carried by a changeset that is neither its root nor above it.
+    outside_structure: Vec<String>,
+    /// A live row under a hidden parent.
+    live_under_hidden: Vec<String>,
+}
+
+impl Check {
+    fn assert_clean(&self, what: &str) {
+        assert!(
+            self.unaccounted.is_empty(),
+            "{what}: rows not accounted for:\n{}",
+            self.unaccounted.join("\n")
+        );
+        assert!(
+            self.outside_structure.is_empty(),
+            "{what}: changesets hold rows outside their structure:\n{}",
+            self.outside_structure.join("\n")
+        );
+        assert!(
+            self.live_under_hidden.is_empty(),
+            "{what}: live rows under hidden parents:\n{}",
+            self.live_under_hidden.join("\n")
+        );
+    }
+}
+
+fn check_invariants(conn: &mut Conn) -> Check {
+    let rows = load_rows(conn);
+    let changesets: BTreeMap<i64, Changeset> = soft_delete_changesets::table
+        .select(Changeset::as_select())
+        .load(conn)
+        .expect("changesets")
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut check = Check {
+        rows: rows.len(),
+        rows_checked: rows.len() + changesets.len(),
+        ..Check::default()
+    };
+    for (key, row) in &rows {
+        match (row.deleted_at, row.deletion_id) {
+            (None, None) => {
+                for p in &row.parents {
+                    if rows.get(p).is_some_and(|p| p.deleted_at.is_some()) {
+                        check.live_under_hidden.push(format!(
+                            "{key:?} is live under hidden {p:?} (changeset {:?})",
+                            rows[p].deletion_id
+                        ));
+                    }
+                }
+            }
+            (Some(_), Some(id)) => match changesets.get(&id) {
+                None => check.unaccounted.push(format!(
+                    "{key:?} is hidden by changeset {id}, which does not exist"
+                )),
+                Some(cs) if cs.restored_at.is_some() => check.unaccounted.push(format!(
+                    "{key:?} is hidden by changeset {id}, which was restored"
+                )),
+                Some(cs) => {
+                    let root = cs.root_table == key.0
+                        && cs.root_key.as_ref().is_none_or(|k| *k == key.1.to_string());
+                    let under = row
+                        .parents
+                        .iter()
+                        .any(|p| rows.get(p).is_some_and(|p| p.deletion_id == Some(id)));
+                    if !root && !under {
+                        check.outside_structure.push(format!(
+                            "{key:?} carries changeset {id} (root {}:{:?}) but neither is its \
+                             root nor hangs off a row it carries",
+                            cs.root_table, cs.root_key
+                        ));
+                    }
+                }
+            },
+            (d, x) => check
+                .unaccounted
+                .push(format!("{key:?}: deleted_at {d:?} with deletion_id {x:?}")),
+        }
+    }
+    check
+}
+
+#[test]
+fn concurrent_writers_at_the_default_isolation_level() {
+    run_workload("concurrent_default", false);
+}
+
+#[test]
+fn concurrent_writers_each_in_a_serializable_transaction() {
+    run_workload("concurrent_serializable", true);
+}
+
+// --- Deterministic races ------------------------------------------------------------
+
+/// Runs `second` on a second connection while `first` holds its transaction open on
+/// the first, then commits `first`. Each may fail, but only with a retryable error.
+/// Then checks the invariants.
+fn race(
+    test: &str,
+    serializable: bool,
+    setup: impl FnOnce(&mut Conn) -> Vec<i64>,
+    first: impl FnOnce(&mut Conn, &[i64]) -> Result<(), SoftDeleteError>,
+    second: impl FnOnce(&mut Conn, &[i64]) -> Result<(), SoftDeleteError>,
+) {
+    let mut conn = connect(test);
+    seed(&mut conn);
+    let ids = setup(&mut conn);
+    let mut other = open(test);
+    short_lock_wait(&mut other);
+    let mut second_result = None;
+    let body = |c: &mut Conn| -> Result<(), SoftDeleteError> {
+        first(c, &ids)?;
+        let r = if serializable {
+            Db::serializable(&mut other, |o| second(o, &ids))
+        } else {
+            second(&mut other, &ids)
+        };
+        second_result = Some(r);
+        Ok(())
+    };
+    let first_result = if serializable {
+        Db::serializable(&mut conn, body)
+    } else {
+        conn.transaction(body)
+    };
+    let second_result = second_result.unwrap_or(Ok(()));
+    for (who, r) in [("first", &first_result), ("second", &second_result)] {
+        if let Err(e) = r {
+            assert!(
+                e.is_retryable(),
+                "{test}: the {who} session failed with a non-retryable error: {e} ({e:?})"
+            );
+        }
+    }
+    eprintln!(
+        "race {test} [{:?}]: first {first_result:?}, second {second_result:?}",
+        Db::DIALECT
+    );
+    check_invariants(&mut conn).assert_clean(test);
+}
+
+/// Post 1 was hidden alone (changeset A). Session 1 hides author 1 and, before it
+/// commits, session 2 restores A: post 1 must not come back live under a hidden author.
+fn restore_child_while_parent_is_hidden(test: &str, serializable: bool) {
+    race(
+        test,
+        serializable,
+        |c| vec![post(1).soft_delete(c).expect("post 1").id],
+        |c, _| author(1).soft_delete(c).map(|_| ()),
+        |c, ids| Changeset::restore(c, ids[0]).map(|_| ()),
+    );
+}
+
+/// Post 1 was hidden alone (changeset A). Session 1 restores A and, before it commits,
+/// session 2 hides author 1: post 1 must not stay live under a hidden author.
+fn hide_parent_while_child_is_restored(test: &str, serializable: bool) {
+    race(
+        test,
+        serializable,
+        |c| vec![post(1).soft_delete(c).expect("post 1").id],
+        |c, ids| Changeset::restore(c, ids[0]).map(|_| ()),
+        |c, _| author(1).soft_delete(c).map(|_| ()),
+    );
+}
+
+/// Post 1 was hidden alone (A), then author 1 (B; post 1 stays with A). Session 1
+/// restores B and, before it commits, session 2 restores A, which moves post 1 to B
+/// because author 1 still looks hidden: post 1 must not end up carrying the restored B.
+fn restore_child_changeset_while_parent_changeset_is_restored(test: &str, serializable: bool) {
+    race(
+        test,
+        serializable,
+        |c| {
+            let a = post(1).soft_delete(c).expect("post 1").id;
+            let b = author(1).soft_delete(c).expect("author 1").id;
+            vec![a, b]
+        },
+        |c, ids| Changeset::restore(c, ids[1]).map(|_| ()),
+        |c, ids| Changeset::restore(c, ids[0]).map(|_| ()),
+    );
+}
+
+#[test]
+fn race_restore_child_while_parent_is_hidden() {
+    restore_child_while_parent_is_hidden("race_restore_child_default", false);
+}
+
+#[test]
+fn race_restore_child_while_parent_is_hidden_serializable() {
+    restore_child_while_parent_is_hidden("race_restore_child_serializable", true);
+}
+
+#[test]
+fn race_hide_parent_while_child_is_restored() {
+    hide_parent_while_child_is_restored("race_hide_parent_default", false);
+}
+
+#[test]
+fn race_hide_parent_while_child_is_restored_serializable() {
+    hide_parent_while_child_is_restored("race_hide_parent_serializable", true);
+}
+
+#[test]
+fn race_restore_child_changeset_while_parent_changeset_is_restored() {
+    restore_child_changeset_while_parent_changeset_is_restored("race_two_restores_default", false);
+}
+
+/// An operation that gives up waiting for a row lock held by another transaction
+/// (PostgreSQL `lock_timeout`, InnoDB `innodb_lock_wait_timeout`) failed only because of
+/// the other writer: it must be reported as retryable, like a deadlock.
+#[test]
+fn lock_wait_timeout_is_retryable() {
+    let test = "lock_wait_timeout";
+    let mut conn = connect(test);
+    seed(&mut conn);
+    let mut other = open(test);
+    short_lock_wait(&mut other);
+    conn.transaction::<_, SoftDeleteError, _>(|c| {
+        post(1).soft_delete(c)?;
+        let blocked = post(1).soft_delete(&mut other);
+        eprintln!("lock wait timeout [{:?}]: {blocked:?}", Db::DIALECT);
+        match blocked {
+            Err(e) => assert!(
+                e.is_retryable(),
+                "a lock wait timeout must be retryable: {e} ({e:?})"
+            ),
+            Ok(cs) => panic!("the second session hid a row locked by the first: {cs:?}"),
+        }
+        Ok(())
+    })
+    .expect("the first session commits");
+    check_invariants(&mut conn).assert_clean(test);
+}
+
+#[test]
+fn race_restore_child_changeset_while_parent_changeset_is_restored_serializable() {
+    restore_child_changeset_while_parent_changeset_is_restored(
+        "race_two_restores_serializable",
+        true,
+    );
+}

@@ -1,0 +1,29 @@
+//! Every topic on PostgreSQL (feature `postgres`, server at `PG_DATABASE_URL`), and the tests
+//! only PostgreSQL runs: its column types, the engine's isolation levels, killed sessions.
+
+type Db = crate::common::db::Postgres;
+type Conn = <Db as crate::common::TestDb>::Conn;
+
+#[path = "common/rows.rs"]
+mod rows;
+
+#[path = "backends.rs"]
+mod backends;
+#[path = "cascade.rs"]
+mod cascade;
+#[path = "concurrency.rs"]
+mod concurrency;
+#[path = "fault_injection.rs"]
+mod fault_injection;
+#[path = "leaks.rs"]
+mod leaks;
+#[path = "model_based.rs"]
+mod model_based;
+#[path = "reads.rs"]
+mod reads;
+#[path = "single_table.rs"]
+mod single_table;
+
+mod isolation;
+mod session_kill;
+mod types;

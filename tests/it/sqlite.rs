@@ -1,0 +1,24 @@
+//! Every topic on SQLite (always enabled), and the SQLite-only column type.
+
+type Db = crate::common::db::Sqlite;
+type Conn = <Db as crate::common::TestDb>::Conn;
+
+#[path = "common/rows.rs"]
+mod rows;
+
+#[path = "backends.rs"]
+mod backends;
+#[path = "cascade.rs"]
+mod cascade;
+#[path = "fault_injection.rs"]
+mod fault_injection;
+#[path = "leaks.rs"]
+mod leaks;
+#[path = "model_based.rs"]
+mod model_based;
+#[path = "reads.rs"]
+mod reads;
+#[path = "single_table.rs"]
+mod single_table;
+
+mod types;
