@@ -18,6 +18,8 @@ mod fault_injection;
 mod leaks;
 #[path = "model_based.rs"]
 mod model_based;
+#[path = "panics.rs"]
+mod panics;
 #[path = "reads.rs"]
 mod reads;
 #[path = "single_table.rs"]

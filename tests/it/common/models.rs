@@ -1,5 +1,7 @@
 //! The models of the test schema: what cascades to what, what protects what, and the hooks.
 
+use std::cell::Cell;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
@@ -139,4 +141,84 @@ pub struct Task {
     pub milestone_id: Option<i32>,
     pub deleted_at: Option<NaiveDateTime>,
     pub deletion_id: Option<i64>,
+}
+
+/// A hook point a test can make panic, with [`panic_at`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookPoint {
+    BeforeSoftDelete,
+    AfterSoftDelete,
+    BeforeRestore,
+    AfterRestore,
+}
+
+thread_local! {
+    /// The hook that panics on this thread (each test runs on a thread of its own).
+    static PANIC_AT: Cell<Option<(HookPoint, &'static str)>> = const { Cell::new(None) };
+}
+
+/// Makes the `point` hook of `table` panic on this thread (`None`: no hook panics).
+pub fn panic_at(plan: Option<(HookPoint, &'static str)>) {
+    PANIC_AT.with(|p| p.set(plan));
+}
+
+/// Panics when [`panic_at`] named this hook.
+fn panic_if_planned(point: HookPoint, ctx: &HookContext<'_>) -> Result<(), SoftDeleteError> {
+    if PANIC_AT.with(Cell::get) == Some((point, ctx.table)) {
+        panic!("hook panicked: {point:?} on {}", ctx.table);
+    }
+    Ok(())
+}
+
+/// Hooks that panic on demand ([`panic_at`]): the root of the panic-safety tests.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = shelves)]
+#[soft_delete(cascade(books::shelf_id), hooks)]
+pub struct Shelf {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Hooks that panic on demand: the cascaded table of the panic-safety tests.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = books)]
+#[soft_delete(hooks)]
+pub struct Book {
+    pub id: i32,
+    pub shelf_id: i32,
+    pub title: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+impl SoftDeleteHooks for Shelf {
+    fn before_soft_delete(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::BeforeSoftDelete, ctx)
+    }
+    fn after_soft_delete(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::AfterSoftDelete, ctx)
+    }
+    fn before_restore(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::BeforeRestore, ctx)
+    }
+    fn after_restore(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::AfterRestore, ctx)
+    }
+}
+
+impl SoftDeleteHooks for Book {
+    fn before_soft_delete(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::BeforeSoftDelete, ctx)
+    }
+    fn after_soft_delete(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::AfterSoftDelete, ctx)
+    }
+    fn before_restore(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::BeforeRestore, ctx)
+    }
+    fn after_restore(ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
+        panic_if_planned(HookPoint::AfterRestore, ctx)
+    }
 }

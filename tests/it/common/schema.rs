@@ -95,9 +95,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shelves (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    books (id) {
+        id -> Integer,
+        shelf_id -> Integer,
+        title -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+diesel::joinable!(books -> shelves (shelf_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
-    milestones, tasks, timesheets
+    milestones, tasks, timesheets, shelves, books
 );
 
 /// `CREATE TABLE` statements of the tables beyond the blog, with the placeholders of
@@ -124,6 +144,9 @@ CREATE TABLE tasks (id {pk}, project_id INTEGER NOT NULL, milestone_id INTEGER,
     FOREIGN KEY (milestone_id) REFERENCES milestones (id));
 CREATE TABLE timesheets (id {pk}, task_id INTEGER NOT NULL, hours INTEGER NOT NULL,
     FOREIGN KEY (task_id) REFERENCES tasks (id));
+CREATE TABLE shelves (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE books (id {pk}, shelf_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT, FOREIGN KEY (shelf_id) REFERENCES shelves (id));
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";
