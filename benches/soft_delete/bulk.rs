@@ -8,6 +8,7 @@ use criterion::Criterion;
 use crate::harness::{exec, fresh, seed, BenchDb, Hidden, Sizes};
 use crate::timing::{compare, Comparison};
 
+/// Section 4: `bulk/soft_delete_where` on half of the posts, against `hand` and `bare UPDATE`.
 pub fn bulk<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
     let (mut conn, _) = fresh::<B>("bulk");
     let (authors_n, posts_per) = sizes.bulk;

@@ -8,6 +8,7 @@ use crate::harness::{fresh, reset, seed, BenchDb, Hidden, Sizes};
 use crate::models::Author;
 use crate::timing::{compare, Comparison};
 
+/// Section 2: `cascade/soft_delete` and `cascade/restore` of author 1's tree.
 pub fn cascade<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
     let (mut conn, _) = fresh::<B>("cascade");
     // Author 1: 1,000 posts, 100,000 comments; author 2 the same, untouched.

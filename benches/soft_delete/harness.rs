@@ -64,6 +64,7 @@ pub struct Sizes {
 }
 
 impl Sizes {
+    /// The full sizes, or the smoke test's tiny ones.
     pub fn new(smoke: bool) -> Sizes {
         if smoke {
             Sizes {
@@ -110,10 +111,12 @@ pub fn enabled(name: &str) -> bool {
 /// Set when running as a smoke test (no `--bench`).
 static SMOKE: AtomicBool = AtomicBool::new(false);
 
+/// Records whether this is a smoke run (see [`smoke`]).
 pub fn set_smoke(on: bool) {
     SMOKE.store(on, Ordering::Relaxed);
 }
 
+/// Whether this is a smoke run: one interleaved round, two purge runs.
 pub fn smoke() -> bool {
     SMOKE.load(Ordering::Relaxed)
 }
@@ -236,6 +239,7 @@ pub fn create_deletion_indexes<B: BenchDb>(conn: &mut B) {
     exec(conn, &sql);
 }
 
+/// Drops the indexes [`create_deletion_indexes`] made.
 pub fn drop_deletion_indexes<B: BenchDb>(conn: &mut B) {
     exec(
         conn,

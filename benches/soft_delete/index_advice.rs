@@ -9,6 +9,7 @@ use crate::probe::Events;
 use crate::scaling::{median_time, Rounds};
 use crate::timing::{fmt_d, timed};
 
+/// Section 6: two cascades and a purge, with and without the `deletion_id` indexes.
 pub fn index_advice<B: BenchDb>(sizes: &Sizes) {
     // (a) the 100k cascade of benchmark 2: half of each table.
     // (b) a small cascade (one author, 10 posts, 1,000 comments) in a 1M-comment table.

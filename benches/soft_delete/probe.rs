@@ -23,10 +23,12 @@ struct Probe {
     transactions: Vec<Duration>,
 }
 
+/// A handle on a connection's [`Probe`], shared with its instrumentation.
 #[derive(Clone, Default)]
 pub struct Events(Arc<Mutex<Probe>>);
 
 impl Events {
+    /// Instruments `conn`; the returned handle reads what it records.
     pub fn attach<C: Connection>(conn: &mut C) -> Events {
         let events = Events::default();
         let inner = events.0.clone();
@@ -70,15 +72,19 @@ impl Events {
     fn lock(&self) -> std::sync::MutexGuard<'_, Probe> {
         self.0.lock().expect("probe")
     }
+    /// Statements started since the last call.
     pub fn take_statements(&self) -> usize {
         std::mem::take(&mut self.lock().statements)
     }
+    /// Starts or stops capturing each statement's SQL and duration.
     pub fn capture(&self, on: bool) {
         self.lock().capture = on;
     }
+    /// The statements captured since the last call.
     pub fn take_sql(&self) -> Vec<(String, Duration)> {
         std::mem::take(&mut self.lock().sql)
     }
+    /// Durations of the top-level transactions finished since the last call.
     pub fn take_transactions(&self) -> Vec<Duration> {
         std::mem::take(&mut self.lock().transactions)
     }

@@ -7,6 +7,7 @@ use crate::harness::{fresh, purge_cutoff, seed, smoke, BenchDb, Hidden, Sizes};
 use crate::probe::print_profile;
 use crate::timing::{fmt_d, median_of, print_ratio, timed};
 
+/// Section 5: library and hand-written purges at each batch size, then their `RATIO`.
 pub fn purge<B: BenchDb>(sizes: &Sizes) {
     // lib, hand, hand, lib: each side runs once early and once late.
     let order: &[&str] = if smoke() {

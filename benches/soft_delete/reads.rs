@@ -19,6 +19,7 @@ const INDEX_SETUPS: [(&str, &str); 3] = [
     ("no_index", "DROP INDEX comments_post_id_live;"),
 ];
 
+/// Section 1: `reads/active_filter` over 100k comments, then [`lookups`].
 pub fn reads<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
     let (mut conn, _) = fresh::<B>("reads");
     // 1 author, 1,000 posts, 100,000 comments, half of them hidden.

@@ -10,10 +10,12 @@ use crate::timing::{fmt_d, median_of, memory, print_ratio, reset_peak, timed};
 
 /// One measured operation.
 pub struct Run {
-    pub time: Duration,
+    time: Duration,
+    /// Statements sent, `BEGIN` and `COMMIT` included.
     statements: usize,
     /// VmHWM after the operation minus VmRSS before it, in kB (peak growth).
     peak_growth: i64,
+    /// VmRSS before and after, in kB.
     rss: (u64, u64),
 }
 
@@ -73,6 +75,7 @@ impl Rounds {
     }
 }
 
+/// The median time of `runs`.
 pub fn median_time(runs: &[Run]) -> Duration {
     median_of(runs.iter().map(|r| r.time).collect())
 }
@@ -91,6 +94,7 @@ fn report_capture<B: BenchDb>(scale: usize, op: &str, comments: i64, captured: C
     }
 }
 
+/// Section 3: three scales, each on a fresh database, reported as `SCALE` and `RATIO` lines.
 pub fn scaling<B: BenchDb>(sizes: &Sizes) {
     println!(
         "SCALING {}: VmHWM reset before each operation: {}",

@@ -17,6 +17,7 @@ fn record(key: &str, d: Duration) {
     SAMPLES.with(|s| s.borrow_mut().entry(key.to_owned()).or_default().push(d));
 }
 
+/// The median of `v` (zero when empty).
 pub fn median_of(mut v: Vec<Duration>) -> Duration {
     if v.is_empty() {
         return Duration::ZERO;
@@ -35,6 +36,7 @@ pub fn recorded_median(key: &str) -> Duration {
     SAMPLES.with(|s| median_of(s.borrow().get(key).cloned().unwrap_or_default()))
 }
 
+/// `d` in s, ms or µs, as every printed line shows durations.
 pub fn fmt_d(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s >= 1.0 {
@@ -94,9 +96,13 @@ pub type Variant<'a, C, I> = (&'static str, &'a mut dyn FnMut(&mut C, I));
 /// One comparison: criterion group `name` on `backend`, run on `conn`. Each iteration is
 /// `setup` (untimed), a variant (timed), `teardown` (untimed).
 pub struct Comparison<'a, C, I> {
+    /// The criterion group, also the `RATIO` line's name and the section filter's key.
     pub name: &'a str,
+    /// The backend's name ([`BenchDb::NAME`](crate::harness::BenchDb::NAME)).
     pub backend: &'a str,
+    /// Brings the data to the starting state; its result goes to the variant.
     pub setup: &'a mut dyn FnMut(&mut C) -> I,
+    /// Runs after each timed variant.
     pub teardown: &'a mut dyn FnMut(&mut C),
 }
 
