@@ -3,25 +3,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::Path;
 
 use crate::model::Model;
 use crate::types::Strategy;
-
-/// `child::fk` → `child` (the table module) and its SQL name.
-fn table_of(path: &Path) -> (Path, String) {
-    let mut table = path.clone();
-    table.segments.pop();
-    table.segments.pop_punct();
-    let name = table
-        .segments
-        .last()
-        .map(|s| s.ident.unraw().to_string())
-        .unwrap_or_default();
-    (table, name)
-}
 
 /// The impls of a valid model.
 pub fn expand(model: &Model<'_>) -> TokenStream {
@@ -29,7 +14,6 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
     let diesel = quote!(#rt::__private::diesel);
     let ident = model.ident;
     let table = &model.table.path;
-    let table_name = &model.table.name;
     let pk_col = &model.primary_key.column;
     let pk_field = &model.primary_key.ident;
     let pk_ty = &model.primary_key.ty;
@@ -59,10 +43,10 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         .cascade
         .iter()
         .map(|fk| quote_spanned!(fk.span()=> #rt::CascadeEdge::new::<#fk>()));
-    let protect = model.protect.iter().map(|fk| {
-        let (_, name) = table_of(fk);
-        quote_spanned!(fk.span()=> #rt::ProtectEdge::new::<#fk>(#name))
-    });
+    let protect = model
+        .protect
+        .iter()
+        .map(|fk| quote_spanned!(fk.span()=> #rt::ProtectEdge::new::<#fk>()));
     let hooks_impl = if model.hooks {
         quote!()
     } else {
@@ -73,7 +57,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
             static __SOFT_DELETE_META: #rt::TableMeta = #rt::TableMeta {
-                table: #table_name,
+                table: #rt::TableName::of::<#table::table>,
                 primary_key: <#table::#pk_col as #diesel::Column>::NAME,
                 marker: <#table::#marker_col as #diesel::Column>::NAME,
                 marker_kind: <#strategy as #rt::marker::MarkerStrategy<#table::#marker_col>>::KIND,

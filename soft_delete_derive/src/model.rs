@@ -20,10 +20,9 @@ pub struct Field {
 
 /// The model's Diesel table.
 pub struct Table {
-    /// Path of the Diesel table module (`posts`, `crate::schema::posts`).
+    /// Path of the Diesel table module (`posts`, `crate::schema::posts`). The table's SQL name
+    /// is Diesel's to say (`#[sql_name]`, a schema): the runtime reads it from the table type.
     pub path: Path,
-    /// SQL name of the table (the module's name).
-    pub name: String,
 }
 
 /// The input as parsed, before any rule is checked.
@@ -128,17 +127,7 @@ fn field(f: &syn::Field) -> Option<Field> {
 /// `#[diesel(table_name = ...)]`, else the name Diesel infers from the struct's.
 fn table(ident: &Ident, diesel: &DieselAttrs) -> Table {
     match &diesel.table_name {
-        Some(path) => {
-            let name = path
-                .segments
-                .last()
-                .map(|s| s.ident.unraw().to_string())
-                .unwrap_or_default();
-            Table {
-                path: path.clone(),
-                name,
-            }
-        }
+        Some(path) => Table { path: path.clone() },
         None => {
             let name = infer_table_name(ident);
             // A keyword (`struct A` → `as`) needs `r#`; nothing here may panic.
@@ -148,7 +137,6 @@ fn table(ident: &Ident, diesel: &DieselAttrs) -> Table {
             module.set_span(ident.span());
             Table {
                 path: Path::from(module),
-                name,
             }
         }
     }

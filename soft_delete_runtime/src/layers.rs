@@ -9,8 +9,18 @@ use std::path::Path;
 /// The modules of each layer, bottom-up.
 const LAYERS: &[&[&str]] = &[
     &[
-        "error", "hooks", "marker", "meta", "options", "record", "registry", "report", "schema",
-        "table", "time",
+        "error",
+        "hooks",
+        "marker",
+        "meta",
+        "options",
+        "record",
+        "registry",
+        "report",
+        "schema",
+        "table",
+        "table_name",
+        "time",
     ],
     &["backend", "connection"],
     &["statements"],

@@ -4,6 +4,7 @@
 //! Rust types of the tables it walks.
 
 use crate::hooks::HookFns;
+use crate::table_name::{RenderDb, TableName};
 
 /// How a table marks hidden rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +21,8 @@ pub enum MarkerKind {
 /// Static description of one soft-deletable table, emitted by `#[derive(SoftDeletable)]`.
 #[derive(Debug)]
 pub struct TableMeta {
-    /// SQL name of the table.
-    pub table: &'static str,
+    /// The table's SQL name, as Diesel renders it: [`TableName::of`] the `table!` type.
+    pub table: fn() -> &'static TableName,
     /// SQL name of the primary-key column.
     pub primary_key: &'static str,
     /// SQL name of the marker column.
@@ -50,8 +51,8 @@ pub struct CascadeEdge {
 /// A `protect(child::fk)` edge: deleting a parent is refused while live child rows name it.
 #[derive(Debug, Clone, Copy)]
 pub struct ProtectEdge {
-    /// SQL name of the child table.
-    pub table: &'static str,
+    /// The child table's SQL name.
+    pub table: fn() -> &'static TableName,
     /// SQL name of the foreign-key column in the child table.
     pub fk: &'static str,
 }
@@ -71,11 +72,33 @@ impl CascadeEdge {
 }
 
 impl ProtectEdge {
-    /// The edge for foreign-key column `Fk` of table `table`.
-    pub const fn new<Fk: diesel::Column>(table: &'static str) -> Self {
+    /// The edge for foreign-key column `Fk`.
+    pub const fn new<Fk>() -> Self
+    where
+        Fk: diesel::Column,
+        Fk::Table: diesel::query_builder::QueryFragment<RenderDb> + Default + 'static,
+    {
         ProtectEdge {
-            table,
+            table: TableName::of::<Fk::Table>,
             fk: Fk::NAME,
         }
+    }
+
+    /// The child table's identity ([`TableName::qualified`]).
+    pub fn identity(&self) -> &'static str {
+        (self.table)().qualified
+    }
+}
+
+impl TableMeta {
+    /// The table's identity ([`TableName::qualified`]): `posts`, or `app.accounts` for a table
+    /// in a schema. Errors, reports, hooks and the changeset record name the table by it.
+    pub fn identity(&self) -> &'static str {
+        (self.table)().qualified
+    }
+
+    /// The table's SQL name, for statements.
+    pub fn sql(&self) -> &'static TableName {
+        (self.table)()
     }
 }

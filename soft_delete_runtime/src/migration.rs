@@ -5,6 +5,7 @@ use crate::connection::SoftDeleteConnection;
 use crate::error::SoftDeleteError;
 use crate::meta::MarkerKind;
 use crate::table::{CascadeTarget, SoftDeleteTable};
+use crate::table_name::TableName;
 
 /// The `CREATE TABLE` for `soft_delete_changesets` on `dialect` (idempotent).
 ///
@@ -75,6 +76,14 @@ fn quote(dialect: Dialect, ident: &str) -> String {
     }
 }
 
+/// The table as Diesel names it: `"schema"."name"` or `"name"`.
+fn quote_table(dialect: Dialect, table: &TableName) -> String {
+    match table.schema {
+        Some(schema) => format!("{}.{}", quote(dialect, schema), quote(dialect, table.name)),
+        None => quote(dialect, table.name),
+    }
+}
+
 /// SQL for a unique index over the *live* rows of table `T` only, so a hidden row never blocks
 /// a new live row with the same key.
 ///
@@ -97,7 +106,8 @@ fn quote(dialect: Dialect, ident: &str) -> String {
 /// ```
 pub fn unique_live_index<T: SoftDeleteTable>(dialect: Dialect, columns: &[&str]) -> String {
     let meta = T::meta();
-    let name = format!("{}_{}_live_key", meta.table, columns.join("_"));
+    // An index lives in its table's schema: its name is the table's own name plus the columns.
+    let name = format!("{}_{}_live_key", meta.sql().name, columns.join("_"));
     let cols: Vec<String> = columns.iter().map(|c| quote(dialect, c)).collect();
     let marker = quote(dialect, meta.marker);
     let live = match (meta.marker_kind, dialect) {
@@ -109,7 +119,7 @@ pub fn unique_live_index<T: SoftDeleteTable>(dialect: Dialect, columns: &[&str])
         Dialect::Postgres | Dialect::Sqlite => format!(
             "CREATE UNIQUE INDEX {} ON {} ({}) WHERE {live};",
             quote(dialect, &name),
-            quote(dialect, meta.table),
+            quote_table(dialect, meta.sql()),
             cols.join(", ")
         ),
         Dialect::Mysql => {
@@ -117,7 +127,7 @@ pub fn unique_live_index<T: SoftDeleteTable>(dialect: Dialect, columns: &[&str])
             format!(
                 "ALTER TABLE {table} ADD COLUMN {flag} TINYINT GENERATED ALWAYS AS (CASE WHEN {live} THEN 1 ELSE NULL END) STORED;\n\
                  CREATE UNIQUE INDEX {idx} ON {table} ({cols}, {flag});",
-                table = quote(dialect, meta.table),
+                table = quote_table(dialect, meta.sql()),
                 idx = quote(dialect, &name),
                 cols = cols.join(", "),
             )
@@ -134,8 +144,8 @@ pub fn deletion_id_index<T: CascadeTarget>(dialect: Dialect) -> String {
     let did = <T::DeletionId as diesel::Column>::NAME;
     format!(
         "CREATE INDEX {} ON {} ({});",
-        quote(dialect, &format!("{}_{did}_idx", meta.table)),
-        quote(dialect, meta.table),
+        quote(dialect, &format!("{}_{did}_idx", meta.sql().name)),
+        quote_table(dialect, meta.sql()),
         quote(dialect, did)
     )
 }

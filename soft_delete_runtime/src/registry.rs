@@ -35,18 +35,18 @@ impl Graph {
         let mut tables: HashMap<&'static str, &'static TableMeta> = HashMap::new();
         for reg in inventory::iter::<Registration> {
             let meta = (reg.0)();
-            tables.entry(meta.table).or_insert(meta);
+            tables.entry(meta.identity()).or_insert(meta);
         }
         let mut incoming: HashMap<&'static str, Vec<Incoming>> = HashMap::new();
         let mut parents: Vec<&'static TableMeta> = tables.values().copied().collect();
-        parents.sort_by_key(|m| m.table);
+        parents.sort_by_key(|m| m.identity());
         for parent in parents {
             for edge in parent.cascade {
                 let child = (edge.child)();
-                let list = incoming.entry(child.table).or_default();
+                let list = incoming.entry(child.identity()).or_default();
                 if !list
                     .iter()
-                    .any(|e| e.parent.table == parent.table && e.fk == edge.fk)
+                    .any(|e| e.parent.identity() == parent.identity() && e.fk == edge.fk)
                 {
                     list.push(Incoming {
                         parent,

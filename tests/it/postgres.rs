@@ -21,10 +21,14 @@ mod leaks;
 mod model_based;
 #[path = "panics.rs"]
 mod panics;
+#[path = "qualified.rs"]
+mod qualified;
 #[path = "reads.rs"]
 mod reads;
 #[path = "single_table.rs"]
 mod single_table;
+#[path = "table_names.rs"]
+mod table_names;
 
 mod isolation;
 mod session_kill;

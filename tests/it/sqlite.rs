@@ -22,5 +22,7 @@ mod panics;
 mod reads;
 #[path = "single_table.rs"]
 mod single_table;
+#[path = "table_names.rs"]
+mod table_names;
 
 mod types;

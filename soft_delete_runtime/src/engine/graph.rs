@@ -23,7 +23,7 @@ pub(crate) fn components_from(root: &'static TableMeta) -> Vec<Component> {
         out: Vec<Component>,
     }
     fn node(st: &mut State, m: &'static TableMeta) -> usize {
-        match st.nodes.iter().position(|n| n.table == m.table) {
+        match st.nodes.iter().position(|n| n.identity() == m.identity()) {
             Some(i) => i,
             None => {
                 st.nodes.push(m);
@@ -61,8 +61,11 @@ pub(crate) fn components_from(root: &'static TableMeta) -> Vec<Component> {
                     break;
                 }
             }
-            let cyclic =
-                tables.len() > 1 || meta.cascade.iter().any(|e| (e.child)().table == meta.table);
+            let cyclic = tables.len() > 1
+                || meta
+                    .cascade
+                    .iter()
+                    .any(|e| (e.child)().identity() == meta.identity());
             st.out.push(Component { tables, cyclic });
         }
     }

@@ -19,7 +19,7 @@ pub(crate) fn rows<C: SoftDeleteConnection>(
             let keys = statements::changeset_keys(m, did, id).load_text(conn)?;
             if !keys.is_empty() {
                 out.push(ChangesetRows {
-                    table: m.table,
+                    table: m.identity(),
                     keys,
                 });
             }

@@ -14,9 +14,9 @@ pub(crate) fn check<'a, C: SoftDeleteConnection>(
 ) -> Result<(), SoftDeleteError> {
     for edge in parent.protect {
         // A child table without a soft-delete model has only live rows.
-        let child = graph().table(edge.table);
+        let child = graph().table(edge.identity());
         let live = statements::count_protected(parent, edge, child, sel()).load_scalar(conn)?;
-        refuse_live(edge.table, live)?;
+        refuse_live(edge.identity(), live)?;
     }
     Ok(())
 }

@@ -73,8 +73,10 @@ pub(crate) fn hard_delete<C: SoftDeleteConnection>(
 ) -> Result<TableCounts, SoftDeleteError> {
     super::transaction(conn, Some(meta), |conn| {
         let removed = remove_tree(conn, meta, Seed::Filter(key), false)?;
-        if removed.get(meta.table) == 0 {
-            return Err(SoftDeleteError::NotFound { table: meta.table });
+        if removed.get(meta.identity()) == 0 {
+            return Err(SoftDeleteError::NotFound {
+                table: meta.identity(),
+            });
         }
         Ok(removed)
     })
@@ -107,7 +109,7 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     loop {
         let removed =
             super::transaction(conn, Some(meta), |conn| remove_tree(conn, meta, seed, true))?;
-        if removed.get(meta.table) == 0 {
+        if removed.get(meta.identity()) == 0 {
             return Ok(report);
         }
         report.batches += 1;
@@ -127,7 +129,7 @@ fn remove_tree<C: SoftDeleteConnection>(
         protect::check(conn, meta, || seed.sel())?;
         let n = statements::delete_seed(meta, seed.sel(), seed.limit()).execute(conn)?;
         let mut removed = TableCounts::default();
-        removed.add(meta.table, n as u64);
+        removed.add(meta.identity(), n as u64);
         return Ok(removed);
     };
     let reserved = <C::Backend as Ops>::insert_changeset(conn, &reservation(meta))?;
@@ -148,7 +150,7 @@ fn reservation(meta: &'static TableMeta) -> NewChangeset<'static> {
         created_at: now(),
         actor: None,
         reason: Some("reserved by a running hard delete or purge"),
-        root_table: meta.table,
+        root_table: meta.identity(),
         root_key: None,
         rows_affected: 0,
     }
@@ -211,7 +213,7 @@ fn mark_levels<'a, C: SoftDeleteConnection>(
                 message: format!(
                     "the cascade under `{}` is deeper than {MAX_DEPTH} levels: check the data \
                      for a cycle (a row that is its own ancestor)",
-                    meta.table
+                    meta.identity()
                 ),
             });
         }
@@ -240,7 +242,8 @@ fn mark_levels<'a, C: SoftDeleteConnection>(
                 };
                 let stmt =
                     statements::mark_level(edge, cdid, marks.at(k), marks.at(k + 1), marks.floor());
-                if stmt.execute(conn)? > 0 && !next.iter().any(|m| m.table == child.table) {
+                if stmt.execute(conn)? > 0 && !next.iter().any(|m| m.identity() == child.identity())
+                {
                     next.push(child);
                 }
             }
@@ -282,12 +285,12 @@ fn delete_plan<C: SoftDeleteConnection>(
     for (k, tables) in plan.levels.iter().enumerate().rev() {
         for leaf in plan.leaves.iter().filter(|l| l.level == k) {
             let n = statements::delete_where(leaf.table, leaf.under).execute(conn)?;
-            removed.add(leaf.table.table, n as u64);
+            removed.add(leaf.table.identity(), n as u64);
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
             let n = statements::delete_where(m, Sel::Mark(mdid, marks.at(k))).execute(conn)?;
-            removed.add(m.table, n as u64);
+            removed.add(m.identity(), n as u64);
         }
     }
     Ok(removed)
@@ -305,7 +308,7 @@ fn check_removable<C: SoftDeleteConnection>(
     protect::check(conn, m, || sel)?;
     if live_refused {
         let live = statements::count_live(m, sel).load_scalar(conn)?;
-        protect::refuse_live(m.table, live)?;
+        protect::refuse_live(m.identity(), live)?;
     }
     Ok(())
 }

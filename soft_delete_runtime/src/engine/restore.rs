@@ -47,7 +47,7 @@ fn run<C: SoftDeleteConnection>(
             message: format!(
                 "table `{}` has no `deletion_id` column, so its rows do not record their \
                  changeset: restore the row itself with `row.restore(conn)`",
-                root.table
+                root.identity()
             ),
         });
     }
@@ -60,16 +60,16 @@ fn run<C: SoftDeleteConnection>(
     let mut restored = TableCounts::default();
     for component in components_from(root) {
         for m in &component.tables {
-            op.hook(conn, m.hooks.before_restore, m.table, None)?;
+            op.hook(conn, m.hooks.before_restore, m.identity(), None)?;
         }
         retag_component(conn, &component, id)?;
         for m in &component.tables {
             let Some(did) = m.deletion_id else { continue };
             let n = statements::restore_level(m, did, id)
                 .execute(conn)
-                .map_err(|e| SoftDeleteError::from_write(m.table, e))?;
+                .map_err(|e| SoftDeleteError::from_write(m.identity(), e))?;
             if n > 0 {
-                restored.add(m.table, n as u64);
+                restored.add(m.identity(), n as u64);
             }
         }
     }
@@ -98,7 +98,7 @@ fn retag_component<C: SoftDeleteConnection>(
     // unless the parent lock (PostgreSQL) counted none.
     let mut edges: Vec<(Edge, &'static str, bool)> = Vec::new();
     for m in &component.tables {
-        for incoming in graph().incoming(m.table) {
+        for incoming in graph().incoming(m.identity()) {
             let (Some(edge), Some(cdid)) =
                 (Edge::new(incoming.parent, incoming.fk, m), m.deletion_id)
             else {
@@ -160,8 +160,12 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
     let op = Op::new(options.actor.as_deref(), None, options.at)?;
     let state = statements::row_state(meta, key).load_i64(conn)?;
     match state.first().copied() {
-        None => Err(SoftDeleteError::NotFound { table: meta.table }),
-        Some(-1) => Err(SoftDeleteError::NotDeleted { table: meta.table }),
+        None => Err(SoftDeleteError::NotFound {
+            table: meta.identity(),
+        }),
+        Some(-1) => Err(SoftDeleteError::NotDeleted {
+            table: meta.identity(),
+        }),
         Some(0) => super::transaction(conn, Some(meta), |conn| restore_single(conn, meta, key, op)),
         Some(id) => restore(conn, id, options),
     }
@@ -174,17 +178,24 @@ fn restore_single<C: SoftDeleteConnection>(
     key: &dyn QueryFragment<C::Backend>,
     op: Op<'_>,
 ) -> Result<RestoreReport, SoftDeleteError> {
-    op.hook(conn, meta.hooks.before_restore, meta.table, None)?;
+    op.hook(conn, meta.hooks.before_restore, meta.identity(), None)?;
     let n = statements::restore_row(meta, key)
         .execute(conn)
-        .map_err(|e| SoftDeleteError::from_write(meta.table, e))?;
+        .map_err(|e| SoftDeleteError::from_write(meta.identity(), e))?;
     if n == 0 {
         // Another connection restored or removed it since we looked.
-        return Err(SoftDeleteError::NotDeleted { table: meta.table });
+        return Err(SoftDeleteError::NotDeleted {
+            table: meta.identity(),
+        });
     }
-    op.hook(conn, meta.hooks.after_restore, meta.table, Some(n as u64))?;
+    op.hook(
+        conn,
+        meta.hooks.after_restore,
+        meta.identity(),
+        Some(n as u64),
+    )?;
     let mut restored = TableCounts::default();
-    restored.add(meta.table, n as u64);
+    restored.add(meta.identity(), n as u64);
     Ok(RestoreReport {
         changeset: None,
         restored,

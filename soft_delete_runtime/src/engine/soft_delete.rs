@@ -16,7 +16,7 @@ use crate::statements::{self, Edge};
 /// The rows an operation starts from.
 pub(crate) struct Root<'a, DB> {
     pub(crate) meta: &'static TableMeta,
-    /// A predicate over `meta.table`: the key of one row, or the user's filter.
+    /// A predicate over `meta.identity()`: the key of one row, or the user's filter.
     pub(crate) filter: &'a dyn QueryFragment<DB>,
     /// The key as text, for a single-row operation.
     pub(crate) key: Option<String>,
@@ -55,29 +55,31 @@ fn run<C: SoftDeleteConnection>(
     let op = op.on(id);
 
     let mut touched = Touched::default();
-    op.hook(conn, meta.hooks.before_soft_delete, meta.table, None)?;
+    op.hook(conn, meta.hooks.before_soft_delete, meta.identity(), None)?;
     touched.tables.push(meta);
     let n = statements::hide_root(meta, root.filter, op.at, id)
         .execute(conn)
-        .map_err(|e| SoftDeleteError::from_write(meta.table, e))?;
+        .map_err(|e| SoftDeleteError::from_write(meta.identity(), e))?;
     if n == 0 {
         return Err(missing(conn, root)?);
     }
-    touched.counts.add(meta.table, n as u64);
+    touched.counts.add(meta.identity(), n as u64);
 
     if meta.deletion_id.is_some() {
         cascade(conn, op, id, &mut touched)?;
         // Protect edges of cascaded tables: their rows are only known now; an error rolls back.
         for child in touched.tables.iter().skip(1) {
-            if let (Some(cdid), true) = (child.deletion_id, touched.counts.get(child.table) > 0) {
+            if let (Some(cdid), true) =
+                (child.deletion_id, touched.counts.get(child.identity()) > 0)
+            {
                 protect::check(conn, child, || Sel::Mark(cdid, id))?;
             }
         }
     }
     for m in &touched.tables {
-        let rows = touched.counts.get(m.table);
+        let rows = touched.counts.get(m.identity());
         if rows > 0 {
-            op.hook(conn, m.hooks.after_soft_delete, m.table, Some(rows))?;
+            op.hook(conn, m.hooks.after_soft_delete, m.identity(), Some(rows))?;
         }
     }
     let total = touched.counts.total() as i64;
@@ -94,7 +96,7 @@ fn record<'a, DB>(root: &'a Root<'_, DB>, op: Op<'a>) -> NewChangeset<'a> {
         created_at: op.time(),
         actor: op.actor,
         reason: op.reason,
-        root_table: root.meta.table,
+        root_table: root.meta.identity(),
         root_key: root.key.as_deref(),
         rows_affected: 0,
     }
@@ -116,16 +118,20 @@ fn cascade<C: SoftDeleteConnection>(
                     continue;
                 };
                 let child = edge.child;
-                if !touched.tables.iter().any(|m| m.table == child.table) {
-                    op.hook(conn, child.hooks.before_soft_delete, child.table, None)?;
+                if !touched
+                    .tables
+                    .iter()
+                    .any(|m| m.identity() == child.identity())
+                {
+                    op.hook(conn, child.hooks.before_soft_delete, child.identity(), None)?;
                     touched.tables.push(child);
                 }
                 let n = statements::hide_children(edge, op.at, id)
                     .execute(conn)
-                    .map_err(|e| SoftDeleteError::from_write(child.table, e))?;
+                    .map_err(|e| SoftDeleteError::from_write(child.identity(), e))?;
                 if n > 0 {
-                    touched.counts.add(child.table, n as u64);
-                    if !next.iter().any(|m| m.table == child.table) {
+                    touched.counts.add(child.identity(), n as u64);
+                    if !next.iter().any(|m| m.identity() == child.identity()) {
                         next.push(child);
                     }
                 }
@@ -141,7 +147,7 @@ fn missing<C: SoftDeleteConnection>(
     conn: &mut C,
     root: &Root<'_, C::Backend>,
 ) -> Result<SoftDeleteError, SoftDeleteError> {
-    let table = root.meta.table;
+    let table = root.meta.identity();
     if root.key.is_none() {
         return Ok(SoftDeleteError::NotFound { table });
     }

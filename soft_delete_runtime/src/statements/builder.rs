@@ -6,11 +6,16 @@ use diesel::{QueryResult, RunQueryDsl};
 
 use crate::backend::SoftDeleteBackend;
 use crate::meta::MarkerKind;
+use crate::table_name::TableName;
 use crate::time::Instant;
 
 pub(crate) enum Part<'a, DB> {
     Sql(&'static str),
     Ident(&'a str),
+    /// `"schema"."table"` or `"table"`
+    Table(&'static TableName),
+    /// `"schema"."table"."column"`
+    TableCol(&'static TableName, &'a str),
     /// `"table"."column"`
     Col(&'a str, &'a str),
     I64(i64),
@@ -34,6 +39,16 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
     }
     pub(crate) fn ident(&mut self, s: &'a str) -> &mut Self {
         self.parts.push(Part::Ident(s));
+        self
+    }
+    /// A table, named as Diesel names it (schema-qualified when its `table!` is).
+    pub(crate) fn table(&mut self, t: &'static TableName) -> &mut Self {
+        self.parts.push(Part::Table(t));
+        self
+    }
+    /// A column qualified by its table.
+    pub(crate) fn table_col(&mut self, t: &'static TableName, column: &'a str) -> &mut Self {
+        self.parts.push(Part::TableCol(t, column));
         self
     }
     pub(crate) fn col(&mut self, table: &'a str, column: &'a str) -> &mut Self {
@@ -96,6 +111,12 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
             match part {
                 Part::Sql(s) => out.push_sql(s),
                 Part::Ident(s) => out.push_identifier(s)?,
+                Part::Table(t) => push_table(&mut out, t)?,
+                Part::TableCol(t, c) => {
+                    push_table(&mut out, t)?;
+                    out.push_sql(".");
+                    out.push_identifier(c)?;
+                }
                 Part::Col(t, c) => {
                     out.push_identifier(t)?;
                     out.push_sql(".");
@@ -109,6 +130,18 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
         }
         Ok(())
     }
+}
+
+/// `"schema"."name"` or `"name"`, the way Diesel's `FROM` clause renders a `table!`.
+fn push_table<DB: SoftDeleteBackend>(
+    out: &mut AstPass<'_, '_, DB>,
+    t: &TableName,
+) -> QueryResult<()> {
+    if let Some(schema) = t.schema {
+        out.push_identifier(schema)?;
+        out.push_sql(".");
+    }
+    out.push_identifier(t.name)
 }
 
 impl<DB> QueryId for Stmt<'_, DB> {

@@ -6,6 +6,7 @@ use diesel::query_builder::QueryFragment;
 use super::builder::Stmt;
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::meta::{MarkerKind, TableMeta};
+use crate::table_name::TableName;
 use crate::time::Instant;
 
 /// Which rows of a table a sub-select picks.
@@ -109,16 +110,16 @@ pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
     parent: &'static TableMeta,
     sel: Sel<'a, DB>,
     limit: Option<i64>,
-    target: &str,
+    target: &'static TableName,
 ) {
-    let wrap = DB::DIALECT == Dialect::Mysql && (parent.table == target || limit.is_some());
+    let wrap = DB::DIALECT == Dialect::Mysql && (parent.sql() == target || limit.is_some());
     s.sql("(SELECT ");
     if wrap {
         s.col("sd_keys", parent.primary_key).sql(" FROM (SELECT ");
     }
     s.ident(parent.primary_key)
         .sql(" FROM ")
-        .ident(parent.table)
+        .table(parent.sql())
         .sql(" WHERE ");
     condition(s, parent, sel, target);
     if let Some(n) = limit {
@@ -139,7 +140,7 @@ pub(crate) fn condition<'a, DB: SoftDeleteBackend>(
     s: &mut Stmt<'a, DB>,
     table: &'static TableMeta,
     sel: Sel<'a, DB>,
-    target: &str,
+    target: &'static TableName,
 ) {
     match sel {
         Sel::Mark(did, id) => {
@@ -172,22 +173,22 @@ pub(crate) fn condition<'a, DB: SoftDeleteBackend>(
 }
 
 /// `SELECT COUNT(*) FROM table WHERE ` — the caller appends the condition.
-pub(crate) fn count_from<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> {
+pub(crate) fn count_from<'a, DB: SoftDeleteBackend>(table: &'static TableName) -> Stmt<'a, DB> {
     let mut s = Stmt::new();
-    s.sql("SELECT COUNT(*) FROM ").ident(table).sql(" WHERE ");
+    s.sql("SELECT COUNT(*) FROM ").table(table).sql(" WHERE ");
     s
 }
 
 /// `UPDATE table` — the caller appends `SET ...`.
-pub(crate) fn update<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> {
+pub(crate) fn update<'a, DB: SoftDeleteBackend>(table: &'static TableName) -> Stmt<'a, DB> {
     let mut s = Stmt::new();
-    s.sql("UPDATE ").ident(table);
+    s.sql("UPDATE ").table(table);
     s
 }
 
 /// `DELETE FROM table WHERE ` — the caller appends the condition.
-pub(crate) fn delete_from<'a, DB: SoftDeleteBackend>(table: &'a str) -> Stmt<'a, DB> {
+pub(crate) fn delete_from<'a, DB: SoftDeleteBackend>(table: &'static TableName) -> Stmt<'a, DB> {
     let mut s = Stmt::new();
-    s.sql("DELETE FROM ").ident(table).sql(" WHERE ");
+    s.sql("DELETE FROM ").table(table).sql(" WHERE ");
     s
 }

@@ -18,7 +18,7 @@ pub(crate) fn changeset_keys<DB: SoftDeleteBackend>(
     };
     let mut s = Stmt::new();
     s.sql("SELECT CAST(").ident(m.primary_key).sql(text);
-    s.sql(" FROM ").ident(m.table).sql(" WHERE ");
+    s.sql(" FROM ").table(m.sql()).sql(" WHERE ");
     s.ident(did).sql(" = ").i64(id).sql(" AND ");
     clauses::hidden(&mut s, None, m);
     s.sql(" ORDER BY ").ident(m.primary_key);

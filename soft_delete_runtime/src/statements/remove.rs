@@ -15,10 +15,10 @@ pub(crate) fn mark_seed<'a, DB: SoftDeleteBackend>(
     limit: Option<i64>,
     mark: i64,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::update(m.table);
+    let mut s = clauses::update(m.sql());
     s.sql(" SET ").ident(did).sql(" = ").i64(mark);
     s.sql(" WHERE ").ident(m.primary_key).sql(" IN ");
-    clauses::keys(&mut s, m, sel, limit, m.table);
+    clauses::keys(&mut s, m, sel, limit, m.sql());
     s
 }
 
@@ -35,7 +35,7 @@ pub(crate) fn mark_level<DB: SoftDeleteBackend>(
     floor: i64,
 ) -> Stmt<'static, DB> {
     let child = edge.child;
-    let mut s = clauses::update(child.table);
+    let mut s = clauses::update(child.sql());
     s.sql(" SET ").ident(child_did).sql(" = ").i64(mark);
     s.sql(" WHERE (").ident(child_did).sql(" IS NULL OR ");
     s.ident(child_did).sql(" > ").i64(mark);
@@ -46,7 +46,7 @@ pub(crate) fn mark_level<DB: SoftDeleteBackend>(
         .sql(") AND ");
     s.ident(edge.fk).sql(" IN ");
     let parents = Sel::Mark(edge.parent_did, parent_mark);
-    clauses::keys(&mut s, edge.parent, parents, None, child.table);
+    clauses::keys(&mut s, edge.parent, parents, None, child.sql());
     s
 }
 
@@ -57,9 +57,9 @@ pub(crate) fn delete_seed<'a, DB: SoftDeleteBackend>(
     sel: Sel<'a, DB>,
     limit: Option<i64>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::delete_from(m.table);
+    let mut s = clauses::delete_from(m.sql());
     s.ident(m.primary_key).sql(" IN ");
-    clauses::keys(&mut s, m, sel, limit, m.table);
+    clauses::keys(&mut s, m, sel, limit, m.sql());
     s
 }
 
@@ -68,8 +68,8 @@ pub(crate) fn delete_where<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
     sel: Sel<'a, DB>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::delete_from(m.table);
-    clauses::condition(&mut s, m, sel, m.table);
+    let mut s = clauses::delete_from(m.sql());
+    clauses::condition(&mut s, m, sel, m.sql());
     s
 }
 
@@ -78,8 +78,8 @@ pub(crate) fn count_live<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
     sel: Sel<'a, DB>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::count_from(m.table);
-    clauses::condition(&mut s, m, sel, m.table);
+    let mut s = clauses::count_from(m.sql());
+    clauses::condition(&mut s, m, sel, m.sql());
     s.sql(" AND ");
     clauses::live(&mut s, None, m);
     s
@@ -93,9 +93,9 @@ pub(crate) fn count_protected<'a, DB: SoftDeleteBackend>(
     child: Option<&'static TableMeta>,
     sel: Sel<'a, DB>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::count_from(edge.table);
+    let mut s = clauses::count_from((edge.table)());
     s.ident(edge.fk).sql(" IN ");
-    clauses::keys(&mut s, parent, sel, None, edge.table);
+    clauses::keys(&mut s, parent, sel, None, (edge.table)());
     if let Some(child) = child {
         s.sql(" AND ");
         clauses::live(&mut s, None, child);

@@ -15,7 +15,7 @@ pub(crate) fn restore_level<DB: SoftDeleteBackend>(
     did: &'static str,
     id: i64,
 ) -> Stmt<'static, DB> {
-    let mut s = clauses::update(m.table);
+    let mut s = clauses::update(m.sql());
     clauses::set_live(&mut s, m);
     s.sql(" WHERE ").ident(did).sql(" = ").i64(id);
     s
@@ -26,7 +26,7 @@ pub(crate) fn restore_row<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
     key: &'a dyn QueryFragment<DB>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::update(m.table);
+    let mut s = clauses::update(m.sql());
     clauses::set_live(&mut s, m);
     s.sql(" WHERE (").fragment(key).sql(") AND ");
     clauses::hidden(&mut s, None, m);
@@ -49,7 +49,7 @@ pub(crate) fn row_state<'a, DB: SoftDeleteBackend>(
         None => s.i64(0),
     };
     s.sql(" END FROM ")
-        .ident(m.table)
+        .table(m.sql())
         .sql(" WHERE ")
         .fragment(key);
     s
@@ -74,11 +74,11 @@ pub(crate) fn lock_parents<DB: SoftDeleteBackend>(
     clauses::hidden(&mut s, Some(locked), parent);
     s.sql(" THEN 1 ELSE 0 END), 0) FROM (SELECT ");
     s.ident(parent.marker).sql(", ").ident(pdid);
-    s.sql(" FROM ").ident(parent.table).sql(" WHERE ");
+    s.sql(" FROM ").table(parent.sql()).sql(" WHERE ");
     s.ident(parent.primary_key)
         .sql(" IN (SELECT ")
         .ident(edge.fk);
-    s.sql(" FROM ").ident(edge.child.table).sql(" WHERE ");
+    s.sql(" FROM ").table(edge.child.sql()).sql(" WHERE ");
     s.ident(child_did).sql(" = ").i64(id);
     s.sql(") FOR SHARE) AS ").ident(locked);
     s
@@ -91,31 +91,34 @@ pub(crate) fn retag<DB: SoftDeleteBackend>(
     child_did: &'static str,
     id: i64,
 ) -> Stmt<'static, DB> {
-    let (parent, pdid, child) = (edge.parent, edge.parent_did, edge.child.table);
+    let (parent, pdid, child) = (edge.parent, edge.parent_did, edge.child.sql());
     let p = "sd_parent";
     let mut s = Stmt::new();
-    s.sql("UPDATE ").ident(child);
+    s.sql("UPDATE ").table(child);
     if DB::DIALECT == Dialect::Mysql {
         s.sql(" INNER JOIN ")
-            .ident(parent.table)
+            .table(parent.sql())
             .sql(" AS ")
             .ident(p);
         s.sql(" ON ")
             .col(p, parent.primary_key)
             .sql(" = ")
-            .col(child, edge.fk);
-        s.sql(" SET ").col(child, child_did).sql(" = ").col(p, pdid);
+            .table_col(child, edge.fk);
+        s.sql(" SET ")
+            .table_col(child, child_did)
+            .sql(" = ")
+            .col(p, pdid);
         s.sql(" WHERE ");
     } else {
         s.sql(" SET ").ident(child_did).sql(" = ").col(p, pdid);
-        s.sql(" FROM ").ident(parent.table).sql(" AS ").ident(p);
+        s.sql(" FROM ").table(parent.sql()).sql(" AS ").ident(p);
         s.sql(" WHERE ")
             .col(p, parent.primary_key)
             .sql(" = ")
-            .col(child, edge.fk);
+            .table_col(child, edge.fk);
         s.sql(" AND ");
     }
-    s.col(child, child_did).sql(" = ").i64(id);
+    s.table_col(child, child_did).sql(" = ").i64(id);
     // `<> id` is already false for NULL. An extra `IS NOT NULL` made PostgreSQL plan an index
     // scan over every hidden parent once per child row (3.3 s vs 62 ms on 100k rows, BENCHMARKS.md).
     s.sql(" AND ").col(p, pdid).sql(" <> ").i64(id).sql(" AND ");

@@ -17,7 +17,7 @@ pub(crate) fn hide_root<'a, DB: SoftDeleteBackend>(
     at: Instant,
     id: i64,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::update(m.table);
+    let mut s = clauses::update(m.sql());
     clauses::set_hidden(&mut s, m, at, id);
     s.sql(" WHERE (").fragment(filter).sql(") AND ");
     clauses::live(&mut s, None, m);
@@ -32,13 +32,13 @@ pub(crate) fn hide_children<DB: SoftDeleteBackend>(
     id: i64,
 ) -> Stmt<'static, DB> {
     let child = edge.child;
-    let mut s = clauses::update(child.table);
+    let mut s = clauses::update(child.sql());
     clauses::set_hidden(&mut s, child, at, id);
     s.sql(" WHERE ");
     clauses::live(&mut s, None, child);
     s.sql(" AND ").ident(edge.fk).sql(" IN ");
     let parents = Sel::Mark(edge.parent_did, id);
-    clauses::keys(&mut s, edge.parent, parents, None, child.table);
+    clauses::keys(&mut s, edge.parent, parents, None, child.sql());
     s
 }
 
@@ -47,7 +47,7 @@ pub(crate) fn count_rows<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
     filter: &'a dyn QueryFragment<DB>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::count_from(m.table);
+    let mut s = clauses::count_from(m.sql());
     s.fragment(filter);
     s
 }

@@ -222,3 +222,46 @@ impl SoftDeleteHooks for Book {
         panic_if_planned(HookPoint::AfterRestore, ctx)
     }
 }
+
+/// A model over a `#[sql_name]` table with a renamed marker column.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = entries)]
+#[soft_delete(cascade(replies::entry_id))]
+pub struct Entry {
+    pub id: i32,
+    pub title: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Cascaded from [`Entry`], over a `#[sql_name]` table.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = replies)]
+pub struct Reply {
+    pub id: i32,
+    pub entry_id: i32,
+    pub body: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// A model over a schema-qualified table (`sd_other.accounts`).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = accounts)]
+#[soft_delete(cascade(sessions::account_id))]
+pub struct Account {
+    pub id: i32,
+    pub email: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Cascaded from [`Account`], in the same schema.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: i32,
+    pub account_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}

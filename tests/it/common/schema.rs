@@ -115,9 +115,56 @@ diesel::table! {
 }
 diesel::joinable!(books -> shelves (shelf_id));
 
+diesel::table! {
+    /// A table whose SQL name is not its module's (`#[sql_name]`), with a renamed column; a
+    /// decoy table named `entries` (the module's name) must never be touched.
+    #[sql_name = "blog_entries"]
+    entries (id) {
+        id -> Integer,
+        title -> Text,
+        #[sql_name = "removed_at"]
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Cascaded from `entries`, also renamed; its decoy is a table named `replies`.
+    #[sql_name = "entry_replies"]
+    replies (id) {
+        id -> Integer,
+        entry_id -> Integer,
+        body -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// A table in another schema (PostgreSQL) or database (MySQL): `sd_other.accounts`; a
+    /// decoy `accounts` sits in the test's own schema, first on the search path.
+    sd_other.accounts (id) {
+        id -> Integer,
+        email -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Cascaded from `sd_other.accounts`, in the same schema; its decoy is `sessions`.
+    sd_other.sessions (id) {
+        id -> Integer,
+        account_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+diesel::joinable!(replies -> entries (entry_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
-    milestones, tasks, timesheets, shelves, books
+    milestones, tasks, timesheets, shelves, books, entries, replies
 );
 
 /// `CREATE TABLE` statements of the tables beyond the blog, with the placeholders of
@@ -147,6 +194,16 @@ CREATE TABLE timesheets (id {pk}, task_id INTEGER NOT NULL, hours INTEGER NOT NU
 CREATE TABLE shelves (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
 CREATE TABLE books (id {pk}, shelf_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL,
     deleted_at {ts}, deletion_id BIGINT, FOREIGN KEY (shelf_id) REFERENCES shelves (id));
+CREATE TABLE blog_entries (id {pk}, title VARCHAR(200) NOT NULL, removed_at {ts},
+    deletion_id BIGINT);
+CREATE TABLE entry_replies (id {pk}, entry_id INTEGER NOT NULL, body VARCHAR(200) NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT, FOREIGN KEY (entry_id) REFERENCES blog_entries (id));
+CREATE TABLE entries (id {pk}, title VARCHAR(200) NOT NULL, removed_at {ts}, deleted_at {ts},
+    deletion_id BIGINT);
+CREATE TABLE replies (id {pk}, entry_id INTEGER NOT NULL, body VARCHAR(200) NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE accounts (id {pk}, email VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE sessions (id {pk}, account_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT);
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";

@@ -1,0 +1,164 @@
+//! How Diesel names a table in SQL, read from the table type itself.
+//!
+//! A `table!` may carry `#[sql_name = "..."]` or a schema (`app.accounts`); the module name is
+//! then not the table's SQL name. The runtime takes the name from the same static fragment
+//! Diesel's own `FROM` clause renders, so every statement addresses the table Diesel addresses.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use diesel::backend::Backend;
+use diesel::query_builder::{QueryBuilder, QueryFragment};
+
+/// The backend whose rendering the names are read from (any enabled one quotes every part).
+#[cfg(feature = "sqlite")]
+pub type RenderDb = diesel::sqlite::Sqlite;
+#[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+pub type RenderDb = diesel::pg::Pg;
+#[cfg(all(not(feature = "sqlite"), not(feature = "postgres"), feature = "mysql"))]
+pub type RenderDb = diesel::mysql::Mysql;
+
+/// A table's SQL name as its `table!` declares it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TableName {
+    /// The schema (PostgreSQL) or database (MySQL) the `table!` names, if any.
+    pub schema: Option<&'static str>,
+    /// The table's own name (its `#[sql_name]`, or the `table!` module name).
+    pub name: &'static str,
+    /// `schema.name`, or `name` alone: the table's identity in the changeset record, the
+    /// registry, errors and reports. A part holding a `.` or a `"` is written quoted
+    /// (`"a.b".c`), so two different tables never share an identity.
+    pub qualified: &'static str,
+}
+
+impl TableName {
+    /// The SQL name of table `T`, computed once per table type and kept for the program's life.
+    pub fn of<T>() -> &'static TableName
+    where
+        T: QueryFragment<RenderDb> + Default + 'static,
+    {
+        static NAMES: OnceLock<Mutex<HashMap<TypeId, &'static TableName>>> = OnceLock::new();
+        let names = NAMES.get_or_init(Default::default);
+        let mut names = names
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        names
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::leak(Box::new(TableName::read(&T::default()))))
+    }
+
+    /// Reads the name from Diesel's rendering of `table` (`"app"."accounts"`).
+    fn read<T: QueryFragment<RenderDb>>(table: &T) -> TableName {
+        let mut sql = <RenderDb as Backend>::QueryBuilder::default();
+        let parts = match table.to_sql(&mut sql, &RenderDb::default()) {
+            Ok(()) => split_quoted(&sql.finish()),
+            Err(_) => Vec::new(),
+        };
+        let (schema, name) = match parts.as_slice() {
+            [name] => (None, name.clone()),
+            [schema, name] => (Some(schema.clone()), name.clone()),
+            // Not a form Diesel renders for a `table!`; keep its text whole.
+            _ => (None, String::new()),
+        };
+        TableName::new(schema, name)
+    }
+
+    fn new(schema: Option<String>, name: String) -> TableName {
+        let qualified = match &schema {
+            Some(s) => format!("{}.{}", identity_part(s), identity_part(&name)),
+            None => identity_part(&name),
+        };
+        TableName {
+            schema: schema.map(leak),
+            name: leak(name),
+            qualified: leak(qualified),
+        }
+    }
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// A part of an identity, quoted when it holds a `.` or a `"`.
+fn identity_part(part: &str) -> String {
+    if part.contains(['.', '"']) {
+        format!("\"{}\"", part.replace('"', "\"\""))
+    } else {
+        part.to_owned()
+    }
+}
+
+/// The identifiers of a rendered, dot-separated sequence of quoted identifiers (`"a"."b"` or
+/// `` `a`.`b` ``, a doubled quote inside standing for one); empty when `sql` is not one.
+fn split_quoted(sql: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut chars = sql.trim().chars().peekable();
+    while let Some(quote) = chars.next() {
+        if quote != '"' && quote != '`' {
+            return Vec::new();
+        }
+        let mut part = String::new();
+        loop {
+            match chars.next() {
+                Some(c) if c == quote && chars.peek() == Some(&quote) => {
+                    chars.next();
+                    part.push(c);
+                }
+                Some(c) if c == quote => break,
+                Some(c) => part.push(c),
+                None => return Vec::new(),
+            }
+        }
+        parts.push(part);
+        match chars.next() {
+            Some('.') | None => {}
+            Some(_) => return Vec::new(),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    diesel::table! {
+        #[sql_name = "blog_posts"]
+        renamed (id) { id -> Integer, }
+    }
+    diesel::table! {
+        app.accounts (id) { id -> Integer, }
+    }
+    diesel::table! {
+        plain (id) { id -> Integer, }
+    }
+
+    #[test]
+    fn names_come_from_the_table_type() {
+        assert_eq!(TableName::of::<plain::table>().qualified, "plain");
+        let renamed = TableName::of::<renamed::table>();
+        assert_eq!((renamed.schema, renamed.name), (None, "blog_posts"));
+        assert_eq!(renamed.qualified, "blog_posts");
+        let accounts = TableName::of::<accounts::table>();
+        assert_eq!((accounts.schema, accounts.name), (Some("app"), "accounts"));
+        assert_eq!(accounts.qualified, "app.accounts");
+        assert!(
+            std::ptr::eq(accounts, TableName::of::<accounts::table>()),
+            "computed once"
+        );
+    }
+
+    #[test]
+    fn quoted_parts_split_and_identities_stay_unambiguous() {
+        assert_eq!(split_quoted(r#""a"."b""#), ["a", "b"]);
+        assert_eq!(split_quoted("`a`.`b`"), ["a", "b"]);
+        assert_eq!(split_quoted(r#""x""y".z"#), Vec::<String>::new());
+        assert_eq!(split_quoted(r#""x""y""#), [r#"x"y"#]);
+        let dotted = TableName::new(None, "a.b".into());
+        let schema = TableName::new(Some("a".into()), "b".into());
+        assert_eq!(dotted.qualified, r#""a.b""#);
+        assert_ne!(dotted.qualified, schema.qualified);
+    }
+}
