@@ -13,6 +13,12 @@ use crate::table::{is_deleted, is_live, IsDeleted, IsLive};
 ///
 /// Implemented for the table itself, for `table.filter(..)...` select statements and for their
 /// boxed form. Joins are not sources: filter them with `Model::is_live()`.
+#[diagnostic::on_unimplemented(
+    message = "`.active()` and `.only_deleted()` need a query over one soft-deletable table",
+    label = "a join, or a table without a `#[derive(SoftDeletable)]` model",
+    note = "on a join, filter each soft-deletable table with its model's condition: `.filter(Post::is_live().and(Author::is_live()))` (`is_deleted()` for hidden rows); in a `LEFT JOIN`, put it in the `ON` clause",
+    note = "on a single table, derive `SoftDeletable` on the model whose `#[diesel(table_name = ...)]` names it"
+)]
 pub trait SoftDeleteSource {
     /// The table the rows come from.
     type Table: SoftDeleteTable;
@@ -69,22 +75,25 @@ pub type OnlyDeleted<Q> = diesel::dsl::Filter<Q, IsDeleted<<Q as SoftDeleteSourc
 ///      -- binds: [\"a\", \"b\"]"
 /// );
 /// ```
-pub trait SoftDeleteDsl: SoftDeleteSource + Sized {
+///
+/// Every Diesel query has these methods, so that on a join the error says what to write instead
+/// (`Model::is_live()`) rather than "method not found"; they apply to a [`SoftDeleteSource`].
+pub trait SoftDeleteDsl: Sized {
     /// Only live rows.
     fn active(self) -> Active<Self>
     where
-        Self: FilterDsl<IsLive<Self::Table>>,
+        Self: SoftDeleteSource + FilterDsl<IsLive<<Self as SoftDeleteSource>::Table>>,
     {
-        self.filter(is_live::<Self::Table>())
+        self.filter(is_live::<<Self as SoftDeleteSource>::Table>())
     }
 
     /// Only hidden rows.
     fn only_deleted(self) -> OnlyDeleted<Self>
     where
-        Self: FilterDsl<IsDeleted<Self::Table>>,
+        Self: SoftDeleteSource + FilterDsl<IsDeleted<<Self as SoftDeleteSource>::Table>>,
     {
-        self.filter(is_deleted::<Self::Table>())
+        self.filter(is_deleted::<<Self as SoftDeleteSource>::Table>())
     }
 }
 
-impl<Q: SoftDeleteSource> SoftDeleteDsl for Q {}
+impl<Q: diesel::query_builder::AsQuery> SoftDeleteDsl for Q {}
