@@ -36,6 +36,11 @@ pub struct SoftDeleteAttrs {
     pub cascade: Option<Spanned<Vec<Path>>>,
     pub protect: Option<Spanned<Vec<Path>>>,
     pub hooks: Option<Span>,
+    /// `view_of = Model`: this struct is one more model of the table whose facts `Model` states.
+    pub view_of: Option<Spanned<Path>>,
+    /// The `view_of` key was written, even if its value could not be parsed: the struct must
+    /// not stand in for the table's facts.
+    pub is_view: bool,
     /// An attribute could not be parsed to its end: keys after the error are unknown, so rules
     /// about absent keys (the default marker, `cascade` without `deletion_id`) must not fire.
     pub incomplete: bool,
@@ -117,6 +122,22 @@ fn qualified_column(key: &Ident, path: &Path) -> syn::Error {
         "`{key}` takes a column of this model's table by its name alone: write `{key} = {last}`"
     );
     syn::Error::new_spanned(path, msg)
+}
+
+/// `= Model`: the path of a struct.
+fn model_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Path> {
+    let expected = || {
+        let msg = format!(
+            "`{key}` names the model that states this table's facts: \
+             `#[soft_delete({key} = User)]`"
+        );
+        syn::Error::new(key.span(), msg)
+    };
+    if !input.peek(Token![=]) {
+        return Err(expected());
+    }
+    input.parse::<Token![=]>()?;
+    input.parse::<Path>().map_err(|_| expected())
 }
 
 fn column_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Ident> {
@@ -294,6 +315,11 @@ impl SoftDeleteAttrs {
                     return Err(syn::Error::new(span, HOOKS_WITH_VALUE));
                 }
                 set(cx, &mut self.hooks, key, span);
+            }
+            VIEW_OF => {
+                self.is_view = true;
+                let value = model_value(input, key)?;
+                set(cx, &mut self.view_of, key, Spanned { value, span });
             }
             _ => return Err(unknown_key(key)),
         }

@@ -3,7 +3,7 @@
 
 use crate::attr::MarkerKey;
 use crate::ctxt::Ctxt;
-use crate::model::{Field, Input, Model};
+use crate::model::{Field, Input, Model, View};
 use crate::symbol::*;
 use crate::types::{self, Strategy};
 
@@ -28,6 +28,45 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
         protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
         hooks: input.attrs.hooks.is_some(),
     })
+}
+
+/// Checks a `view_of` struct: its key, and that it states none of the table's facts.
+pub fn check_view<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<View<'a>> {
+    input.fields.as_ref()?;
+    let of = &input.attrs.view_of.as_ref()?.value;
+    let primary_key = check_primary_key(cx, input);
+    check_view_states_no_facts(cx, input, of);
+    Some(View {
+        ident: input.ident,
+        table: &input.table,
+        primary_key: primary_key?.clone(),
+        of,
+    })
+}
+
+/// A `view_of` struct leaves the table's facts to the model it names: one statement per table.
+fn check_view_states_no_facts(cx: &Ctxt, input: &Input<'_>, of: &syn::Path) {
+    let attrs = &input.attrs;
+    let of = quote::ToTokens::to_token_stream(of)
+        .to_string()
+        .replace(' ', "");
+    let facts = [
+        (attrs.marker.as_ref().map(|m| m.span), "the marker column"),
+        (attrs.deletion_id.as_ref().map(|d| d.span), "`deletion_id`"),
+        (attrs.cascade.as_ref().map(|c| c.span), "`cascade` edges"),
+        (attrs.protect.as_ref().map(|p| p.span), "`protect` edges"),
+        (attrs.hooks, "`hooks`"),
+    ];
+    for (span, fact) in facts {
+        if let Some(span) = span {
+            let msg = format!(
+                "{fact} of a table are stated once, on the model `view_of` names: \
+                 move this to `#[soft_delete(...)]` on `{of}`, or drop `view_of` if this \
+                 struct is the one that states the table's facts"
+            );
+            cx.error_at(span, msg);
+        }
+    }
 }
 
 const COMPOSITE_KEY: &str = "composite primary keys are not supported by `SoftDeletable`: \

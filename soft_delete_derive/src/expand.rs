@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::model::Model;
+use crate::model::{Model, View};
 use crate::types::Strategy;
 
 /// The impls of a valid model.
@@ -90,6 +90,38 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
             #rt::__private::inventory::submit! {
                 #rt::__private::Registration(<#table::table as #rt::SoftDeleteTable>::meta)
             }
+        };
+    }
+}
+
+/// The impls of a `view_of` struct: the row methods and reads of `SoftDelete` over the table
+/// whose facts (`SoftDeleteTable`, registration, hooks) the named model's derive emits.
+pub fn expand_view(view: &View<'_>) -> TokenStream {
+    let rt = quote!(::soft_delete_runtime);
+    let ident = view.ident;
+    let table = &view.table.path;
+    let pk_field = &view.primary_key.ident;
+    let pk_ty = &view.primary_key.ty;
+    let of = view.of;
+    // A mismatch is reported on `view_of = ...`: the named model maps another table.
+    let same_table = quote_spanned! {of.span()=>
+        fn __soft_delete_same_table<M: #rt::SoftDelete<Table = T>, T>() {}
+        let _ = __soft_delete_same_table::<#of, #table::table>;
+    };
+    quote! {
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            impl #rt::SoftDelete for #ident {
+                type Table = #table::table;
+                type Key = #pk_ty;
+                fn key(&self) -> &Self::Key {
+                    &self.#pk_field
+                }
+            }
+
+            const _: fn() = || {
+                #same_table
+            };
         };
     }
 }

@@ -19,10 +19,14 @@ use crate::symbol::DELETION_ID;
 /// The errors, then the stubs when the model's table is known.
 pub fn expand(input: &Input<'_>, errors: &[syn::Error]) -> TokenStream {
     let errors = errors.iter().map(syn::Error::to_compile_error);
-    let stubs = if table_known(input) {
-        stubs(input)
-    } else {
+    let stubs = if !table_known(input) {
         TokenStream::new()
+    } else if input.attrs.is_view {
+        // The named model stands for the table; only this struct's own impl is missing.
+        let table = &input.table.path;
+        model_stub(input, &quote!(#table::table))
+    } else {
+        stubs(input)
     };
     quote! {
         #(#errors)*

@@ -42,9 +42,13 @@ fn derive(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     };
     let cx = ctxt::Ctxt::new();
     let parsed = model::Input::from_ast(&cx, &input);
-    let model = check::check(&cx, &parsed);
-    match (cx.check(), model) {
-        (Ok(()), Some(model)) => expand::expand(&model),
+    let expanded = if parsed.attrs.view_of.is_some() {
+        check::check_view(&cx, &parsed).map(|view| expand::expand_view(&view))
+    } else {
+        check::check(&cx, &parsed).map(|model| expand::expand(&model))
+    };
+    match (cx.check(), expanded) {
+        (Ok(()), Some(tokens)) => tokens,
         (Err(errors), _) => fallback::expand(&parsed, &errors),
         // Every rule that leaves the model incomplete reports why; this is a safety net.
         (Ok(()), None) => {

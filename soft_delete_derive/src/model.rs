@@ -49,6 +49,16 @@ pub struct Model<'a> {
     pub hooks: bool,
 }
 
+/// A validated `#[soft_delete(view_of = Model)]` struct: one more model of a table whose facts
+/// another model states.
+pub struct View<'a> {
+    pub ident: &'a Ident,
+    pub table: &'a Table,
+    pub primary_key: Field,
+    /// The model that states the table's facts.
+    pub of: &'a Path,
+}
+
 const NOT_NAMED: &str = "`SoftDeletable` needs a struct with named fields, \
     like `struct Post { id: i32, deleted_at: Option<NaiveDateTime> }`";
 const ENUM: &str = "`SoftDeletable` cannot be derived for an enum: \

@@ -9,9 +9,18 @@ pub const DELETION_ID: &str = "deletion_id";
 pub const CASCADE: &str = "cascade";
 pub const PROTECT: &str = "protect";
 pub const HOOKS: &str = "hooks";
+pub const VIEW_OF: &str = "view_of";
 
 /// The keys `#[soft_delete(...)]` accepts, for "unknown key" messages.
-pub const KEYS: &[&str] = &[DELETED_AT, DELETED, DELETION_ID, CASCADE, PROTECT, HOOKS];
+pub const KEYS: &[&str] = &[
+    DELETED_AT,
+    DELETED,
+    DELETION_ID,
+    CASCADE,
+    PROTECT,
+    HOOKS,
+    VIEW_OF,
+];
 
 pub const TABLE_NAME: &str = "table_name";
 pub const PRIMARY_KEY: &str = "primary_key";

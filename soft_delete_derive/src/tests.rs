@@ -95,6 +95,22 @@ fn parenthesized_flag_type_is_a_bool() {
 }
 
 #[test]
+fn a_view_of_another_model_states_no_table_facts() {
+    let out = expand(quote::quote! {
+        #[derive(Queryable, Selectable, SoftDeletable)]
+        #[diesel(table_name = users)]
+        #[soft_delete(view_of = User)]
+        struct UserName {
+            id: i32,
+            name: String,
+        }
+    });
+    assert!(!out.contains("SoftDeleteTable for"), "{out}");
+    assert!(!out.contains("inventory"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn an_error_comes_with_stub_impls_only() {
     insta::assert_snapshot!(expand(quote::quote! {
         #[derive(SoftDeletable)]

@@ -28,3 +28,5 @@ mod reads;
 mod single_table;
 #[path = "table_names.rs"]
 mod table_names;
+#[path = "views.rs"]
+mod views;

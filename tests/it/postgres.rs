@@ -29,6 +29,8 @@ mod reads;
 mod single_table;
 #[path = "table_names.rs"]
 mod table_names;
+#[path = "views.rs"]
+mod views;
 
 mod isolation;
 mod session_kill;

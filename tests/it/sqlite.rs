@@ -24,5 +24,7 @@ mod reads;
 mod single_table;
 #[path = "table_names.rs"]
 mod table_names;
+#[path = "views.rs"]
+mod views;
 
 mod types;

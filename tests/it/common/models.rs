@@ -265,3 +265,13 @@ pub struct Session {
     pub deleted_at: Option<NaiveDateTime>,
     pub deletion_id: Option<i64>,
 }
+
+/// A second model of `authors` (Diesel's "several structs per table"): it states none of the
+/// table's facts, which stay on [`Author`], and gets the row methods and reads.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = authors)]
+#[soft_delete(view_of = Author)]
+pub struct AuthorName {
+    pub id: i32,
+    pub name: String,
+}
