@@ -47,6 +47,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         .protect
         .iter()
         .map(|fk| quote_spanned!(fk.span()=> #rt::ProtectEdge::new::<#fk>()));
+    let protect_count = model.protect.len();
     let hooks_impl = if model.hooks {
         quote!()
     } else {
@@ -56,14 +57,17 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
     quote! {
         #[allow(non_upper_case_globals, clippy::all)]
         const _: () = {
+            // A static of its own: an edge caches its table's name, and a static may only
+            // borrow such (interior-mutable) data from another static.
+            static __SOFT_DELETE_PROTECT: [#rt::ProtectEdge; #protect_count] = [#(#protect),*];
             static __SOFT_DELETE_META: #rt::TableMeta = #rt::TableMeta {
-                table: #rt::TableName::of::<#table::table>,
+                table: #rt::TableRef::of::<#table::table>(),
                 primary_key: <#table::#pk_col as #diesel::Column>::NAME,
                 marker: <#table::#marker_col as #diesel::Column>::NAME,
                 marker_kind: <#strategy as #rt::marker::MarkerStrategy<#table::#marker_col>>::KIND,
                 deletion_id: #deletion_id_meta,
                 cascade: &[#(#cascade),*],
-                protect: &[#(#protect),*],
+                protect: &__SOFT_DELETE_PROTECT,
                 hooks: #rt::HookFns::of::<#ident>(),
             };
 

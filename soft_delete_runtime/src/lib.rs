@@ -88,7 +88,7 @@ pub use options::{DeleteOptions, PurgeOptions, RestoreOptions};
 pub use record::{Changeset, ChangesetFilter, ChangesetRows, MAX_TEXT_BYTES};
 pub use report::{PurgeReport, RestoreReport, TableCounts};
 pub use table::{is_deleted, is_live, CascadeTarget, IsDeleted, IsLive, SoftDeleteTable};
-pub use table_name::TableName;
+pub use table_name::{TableName, TableRef};
 
 /// `#[derive(SoftDeletable)]`: see the crate documentation for its attributes.
 #[cfg(feature = "derive")]

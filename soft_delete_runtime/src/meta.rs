@@ -4,7 +4,7 @@
 //! Rust types of the tables it walks.
 
 use crate::hooks::HookFns;
-use crate::table_name::{RenderDb, TableName};
+use crate::table_name::{RenderDb, TableName, TableRef};
 
 /// How a table marks hidden rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +21,8 @@ pub enum MarkerKind {
 /// Static description of one soft-deletable table, emitted by `#[derive(SoftDeletable)]`.
 #[derive(Debug)]
 pub struct TableMeta {
-    /// The table's SQL name, as Diesel renders it: [`TableName::of`] the `table!` type.
-    pub table: fn() -> &'static TableName,
+    /// The table's SQL name, as Diesel renders it: `TableRef::of::<posts::table>()`.
+    pub table: TableRef,
     /// SQL name of the primary-key column.
     pub primary_key: &'static str,
     /// SQL name of the marker column.
@@ -49,10 +49,10 @@ pub struct CascadeEdge {
 }
 
 /// A `protect(child::fk)` edge: deleting a parent is refused while live child rows name it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct ProtectEdge {
     /// The child table's SQL name.
-    pub table: fn() -> &'static TableName,
+    pub table: TableRef,
     /// SQL name of the foreign-key column in the child table.
     pub fk: &'static str,
 }
@@ -79,14 +79,14 @@ impl ProtectEdge {
         Fk::Table: diesel::query_builder::QueryFragment<RenderDb> + Default + 'static,
     {
         ProtectEdge {
-            table: TableName::of::<Fk::Table>,
+            table: TableRef::of::<Fk::Table>(),
             fk: Fk::NAME,
         }
     }
 
     /// The child table's identity ([`TableName::qualified`]).
     pub fn identity(&self) -> &'static str {
-        (self.table)().qualified
+        self.table.get().qualified
     }
 }
 
@@ -94,11 +94,11 @@ impl TableMeta {
     /// The table's identity ([`TableName::qualified`]): `posts`, or `app.accounts` for a table
     /// in a schema. Errors, reports, hooks and the changeset record name the table by it.
     pub fn identity(&self) -> &'static str {
-        (self.table)().qualified
+        self.table.get().qualified
     }
 
     /// The table's SQL name, for statements.
     pub fn sql(&self) -> &'static TableName {
-        (self.table)()
+        self.table.get()
     }
 }

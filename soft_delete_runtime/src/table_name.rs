@@ -4,9 +4,7 @@
 //! then not the table's SQL name. The runtime takes the name from the same static fragment
 //! Diesel's own `FROM` clause renders, so every statement addresses the table Diesel addresses.
 
-use std::any::TypeId;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use diesel::backend::Backend;
 use diesel::query_builder::{QueryBuilder, QueryFragment};
@@ -32,22 +30,35 @@ pub struct TableName {
     pub qualified: &'static str,
 }
 
-impl TableName {
-    /// The SQL name of table `T`, computed once per table type and kept for the program's life.
-    pub fn of<T>() -> &'static TableName
+/// The SQL name of one `table!` type, read on first use and kept for the program's life.
+///
+/// A field of the statics the derive emits ([`crate::TableMeta::table`],
+/// [`crate::ProtectEdge::table`]): `TableRef::of::<posts::table>()`.
+#[derive(Debug)]
+pub struct TableRef {
+    read: fn() -> TableName,
+    name: OnceLock<&'static TableName>,
+}
+
+impl TableRef {
+    /// The name of table `T` (any `table!` type).
+    pub const fn of<T>() -> TableRef
     where
         T: QueryFragment<RenderDb> + Default + 'static,
     {
-        static NAMES: OnceLock<Mutex<HashMap<TypeId, &'static TableName>>> = OnceLock::new();
-        let names = NAMES.get_or_init(Default::default);
-        let mut names = names
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        names
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::leak(Box::new(TableName::read(&T::default()))))
+        TableRef {
+            read: || TableName::read(&T::default()),
+            name: OnceLock::new(),
+        }
     }
 
+    /// The table's name.
+    pub fn get(&self) -> &'static TableName {
+        self.name.get_or_init(|| Box::leak(Box::new((self.read)())))
+    }
+}
+
+impl TableName {
     /// Reads the name from Diesel's rendering of `table` (`"app"."accounts"`).
     fn read<T: QueryFragment<RenderDb>>(table: &T) -> TableName {
         let mut sql = <RenderDb as Backend>::QueryBuilder::default();
@@ -137,17 +148,17 @@ mod tests {
 
     #[test]
     fn names_come_from_the_table_type() {
-        assert_eq!(TableName::of::<plain::table>().qualified, "plain");
-        let renamed = TableName::of::<renamed::table>();
+        static PLAIN: TableRef = TableRef::of::<plain::table>();
+        static RENAMED: TableRef = TableRef::of::<renamed::table>();
+        static ACCOUNTS: TableRef = TableRef::of::<accounts::table>();
+        assert_eq!(PLAIN.get().qualified, "plain");
+        let renamed = RENAMED.get();
         assert_eq!((renamed.schema, renamed.name), (None, "blog_posts"));
         assert_eq!(renamed.qualified, "blog_posts");
-        let accounts = TableName::of::<accounts::table>();
+        let accounts = ACCOUNTS.get();
         assert_eq!((accounts.schema, accounts.name), (Some("app"), "accounts"));
         assert_eq!(accounts.qualified, "app.accounts");
-        assert!(
-            std::ptr::eq(accounts, TableName::of::<accounts::table>()),
-            "computed once"
-        );
+        assert!(std::ptr::eq(accounts, ACCOUNTS.get()), "read once");
     }
 
     #[test]

@@ -93,9 +93,9 @@ pub(crate) fn count_protected<'a, DB: SoftDeleteBackend>(
     child: Option<&'static TableMeta>,
     sel: Sel<'a, DB>,
 ) -> Stmt<'a, DB> {
-    let mut s = clauses::count_from((edge.table)());
+    let mut s = clauses::count_from(edge.table.get());
     s.ident(edge.fk).sql(" IN ");
-    clauses::keys(&mut s, parent, sel, None, (edge.table)());
+    clauses::keys(&mut s, parent, sel, None, edge.table.get());
     if let Some(child) = child {
         s.sql(" AND ");
         clauses::live(&mut s, None, child);
