@@ -58,10 +58,15 @@ where
         f(conn)
     }));
     match outcome {
-        Ok(Ok(value)) => {
-            C::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
+        Ok(Ok(value)) => match C::TransactionManager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(commit) => {
+                // Diesel rolls back a failed `COMMIT`, but may leave a savepoint whose
+                // `RELEASE` failed open: close it, so the depth is the caller's again.
+                let _ = roll_back_to(conn, depth);
+                Err(commit.into())
+            }
+        },
         Ok(Err(error)) => match roll_back_to(conn, depth) {
             // A broken transaction manager most likely comes from the error itself.
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
