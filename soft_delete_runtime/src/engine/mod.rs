@@ -89,21 +89,22 @@ fn roll_back_to<C: SoftDeleteConnection>(conn: &mut C, depth: u32) -> diesel::Qu
     Ok(())
 }
 
-/// How many transactions and savepoints are open on `conn` (0 when its transaction manager is
-/// in its error state: there is nothing the engine can roll back then).
+/// How many transactions and savepoints are open on `conn`; `None` when its transaction
+/// manager is in its error state.
+fn open_depth<C: SoftDeleteConnection>(conn: &mut C) -> Option<u32> {
+    let status = C::TransactionManager::transaction_manager_status_mut(conn);
+    let depth = status.transaction_depth().ok()?;
+    Some(depth.map_or(0, |d| d.get()))
+}
+
+/// [`open_depth`], 0 in the error state: there is nothing the engine can roll back then.
 fn transaction_depth<C: SoftDeleteConnection>(conn: &mut C) -> u32 {
-    match C::TransactionManager::transaction_manager_status_mut(conn).transaction_depth() {
-        Ok(Some(depth)) => depth.get(),
-        _ => 0,
-    }
+    open_depth(conn).unwrap_or(0)
 }
 
 /// Whether `conn` has no transaction open (so the engine's own would be the outermost one).
 pub(crate) fn outside_transaction<C: SoftDeleteConnection>(conn: &mut C) -> bool {
-    matches!(
-        C::TransactionManager::transaction_manager_status_mut(conn).transaction_depth(),
-        Ok(None)
-    )
+    open_depth(conn) == Some(0)
 }
 
 /// The isolation level of a transaction the engine opens itself on PostgreSQL.

@@ -219,10 +219,7 @@ fn mark_levels<'a, C: SoftDeleteConnection>(
         }
         let mut next: Vec<&'static TableMeta> = Vec::new();
         for parent in frontier {
-            for cascade in parent.cascade {
-                let Some(edge) = Edge::new(parent, cascade.fk, (cascade.child)()) else {
-                    continue;
-                };
+            for edge in Edge::outgoing(parent) {
                 let child = edge.child;
                 if child.cascade.is_empty() {
                     plan.leaves.push(Leaf {

@@ -51,7 +51,8 @@ fn run<C: SoftDeleteConnection>(
     let meta = root.meta;
     // Protect edges of the root are checked before anything is written.
     protect::check(conn, meta, || Sel::LiveFilter(root.filter))?;
-    let id = <C::Backend as Ops>::insert_changeset(conn, &record(root, op))?;
+    let mut new = record(root, op);
+    let id = <C::Backend as Ops>::insert_changeset(conn, &new)?;
     let op = op.on(id);
 
     let mut touched = Touched::default();
@@ -82,12 +83,9 @@ fn run<C: SoftDeleteConnection>(
             op.hook(conn, m.hooks.after_soft_delete, m.identity(), Some(rows))?;
         }
     }
-    let total = touched.counts.total() as i64;
-    <C::Backend as Ops>::set_rows_affected(conn, id, total)?;
-    Ok(Changeset {
-        rows_affected: total,
-        ..record(root, op).to_changeset(id)
-    })
+    new.rows_affected = touched.counts.total() as i64;
+    <C::Backend as Ops>::set_rows_affected(conn, id, new.rows_affected)?;
+    Ok(new.to_changeset(id))
 }
 
 /// The changeset row `op` records for `root`.
@@ -113,10 +111,7 @@ fn cascade<C: SoftDeleteConnection>(
     while !frontier.is_empty() {
         let mut next: Vec<&'static TableMeta> = Vec::new();
         for parent in &frontier {
-            for cascade in parent.cascade {
-                let Some(edge) = Edge::new(parent, cascade.fk, (cascade.child)()) else {
-                    continue;
-                };
+            for edge in Edge::outgoing(parent) {
                 let child = edge.child;
                 if !touched
                     .tables

@@ -50,4 +50,10 @@ impl Edge {
             child,
         })
     }
+
+    /// The `cascade` edges of `parent`, none when it has no `deletion_id`.
+    pub(crate) fn outgoing(parent: &'static TableMeta) -> impl Iterator<Item = Edge> {
+        let edges = parent.cascade.iter();
+        edges.filter_map(move |e| Edge::new(parent, e.fk, (e.child)()))
+    }
 }
