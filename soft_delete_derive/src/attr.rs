@@ -202,20 +202,8 @@ fn edge_fk(content: ParseStream<'_>, key: &Ident) -> syn::Result<Fk> {
 
 /// `a::x, a::y` inside the parentheses of a composite foreign key.
 fn composite_fk(inner: ParseStream<'_>, key: &Ident, span: Span) -> syn::Result<Vec<Path>> {
-    let mut columns = Vec::new();
-    while !inner.is_empty() {
-        columns.push(edge_path(inner, key)?);
-        if inner.is_empty() {
-            break;
-        }
-        inner.parse::<Token![,]>().map_err(|e| {
-            let msg = format!(
-                "expected `,` between the columns of a composite key: {}",
-                edge_help(key)
-            );
-            syn::Error::new(e.span(), msg)
-        })?;
-    }
+    let between = "a composite key";
+    let columns = comma_separated(inner, key, between, |p| edge_path(p, key))?;
     if columns.len() < 2 {
         let msg = format!(
             "a composite key names two or more columns in parentheses; for one column drop \
@@ -225,6 +213,31 @@ fn composite_fk(inner: ParseStream<'_>, key: &Ident, span: Span) -> syn::Result<
         return Err(syn::Error::new(span, msg));
     }
     Ok(columns)
+}
+
+/// Items separated by commas (a trailing one allowed) up to the end of `input`; a missing comma
+/// is reported as missing between the columns of `within`.
+fn comma_separated<T>(
+    input: ParseStream<'_>,
+    key: &Ident,
+    within: &str,
+    mut item: impl FnMut(ParseStream<'_>) -> syn::Result<T>,
+) -> syn::Result<Vec<T>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(item(input)?);
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>().map_err(|e| {
+            let msg = format!(
+                "expected `,` between the columns of {within}: {}",
+                edge_help(key)
+            );
+            syn::Error::new(e.span(), msg)
+        })?;
+    }
+    Ok(items)
 }
 
 /// One `child_table::fk` path of an edge list.
@@ -259,20 +272,8 @@ fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Fk>> {
     }
     let content;
     syn::parenthesized!(content in input);
-    let mut paths = Vec::new();
-    while !content.is_empty() {
-        paths.push(edge_fk(&content, key)?);
-        if content.is_empty() {
-            break;
-        }
-        content.parse::<Token![,]>().map_err(|e| {
-            let msg = format!(
-                "expected `,` between the columns of `{key}(...)`: {}",
-                edge_help(key)
-            );
-            syn::Error::new(e.span(), msg)
-        })?;
-    }
+    let between = format!("`{key}(...)`");
+    let paths = comma_separated(&content, key, &between, |c| edge_fk(c, key))?;
     if paths.is_empty() {
         let msg = format!("empty `{key}()`: {}", edge_help(key));
         return Err(syn::Error::new(key.span(), msg));
