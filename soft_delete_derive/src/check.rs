@@ -17,6 +17,8 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
     check_cascade_has_deletion_id(cx, input);
     check_cascade_and_protect_disjoint(cx, input);
     check_cascade_listed_once(cx, input);
+    check_nullify_disjoint(cx, input);
+    check_nullify_listed_once(cx, input);
     Some(Model {
         ident: input.ident,
         table: &input.table,
@@ -26,6 +28,7 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
         deletion_id: deletion_id.cloned(),
         cascade: input.attrs.cascade.as_ref().map_or(&[], |c| &c.value),
         protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
+        nullify: input.attrs.nullify.as_ref().map_or(&[], |n| &n.value),
         hooks: input.attrs.hooks.is_some(),
     })
 }
@@ -55,6 +58,7 @@ fn check_view_states_no_facts(cx: &Ctxt, input: &Input<'_>, of: &syn::Path) {
         (attrs.deletion_id.as_ref().map(|d| d.span), "`deletion_id`"),
         (attrs.cascade.as_ref().map(|c| c.span), "`cascade` edges"),
         (attrs.protect.as_ref().map(|p| p.span), "`protect` edges"),
+        (attrs.nullify.as_ref().map(|n| n.span), "`nullify` edges"),
         (attrs.hooks, "`hooks`"),
     ];
     for (span, fact) in facts {
@@ -237,6 +241,40 @@ fn check_cascade_listed_once(cx: &Ctxt, input: &Input<'_>) {
     for (i, c) in cascade.value.iter().enumerate() {
         if cascade.value[..i].contains(c) {
             cx.error_spanned_by(c, "this `cascade` edge is listed twice: remove one");
+        }
+    }
+}
+
+/// No column is both a `nullify` edge and a `cascade` or `protect` edge: one policy per edge.
+fn check_nullify_disjoint(cx: &Ctxt, input: &Input<'_>) {
+    let Some(nullify) = &input.attrs.nullify else {
+        return;
+    };
+    let others = [
+        (CASCADE, "cascade hides or deletes the children", &input.attrs.cascade),
+        (PROTECT, "protect refuses while they are live", &input.attrs.protect),
+    ];
+    for n in &nullify.value {
+        for (key, what, edges) in &others {
+            if edges.as_ref().is_some_and(|e| e.value.contains(n)) {
+                let msg = format!(
+                    "this column is both a `{key}` and a `{NULLIFY}` edge: keep one \
+                     ({what}; nullify sets the foreign key to NULL when the parent is removed)"
+                );
+                cx.error_spanned_by(n, msg);
+            }
+        }
+    }
+}
+
+/// Each `nullify` edge is listed once.
+fn check_nullify_listed_once(cx: &Ctxt, input: &Input<'_>) {
+    let Some(nullify) = &input.attrs.nullify else {
+        return;
+    };
+    for (i, n) in nullify.value.iter().enumerate() {
+        if nullify.value[..i].contains(n) {
+            cx.error_spanned_by(n, "this `nullify` edge is listed twice: remove one");
         }
     }
 }

@@ -48,6 +48,11 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         .iter()
         .map(|fk| quote_spanned!(fk.span()=> #rt::ProtectEdge::new::<#fk>()));
     let protect_count = model.protect.len();
+    let nullify = model
+        .nullify
+        .iter()
+        .map(|fk| quote_spanned!(fk.span()=> #rt::NullifyEdge::new::<#fk>()));
+    let nullify_count = model.nullify.len();
     let hooks_impl = if model.hooks {
         quote!()
     } else {
@@ -60,6 +65,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
             // A static of its own: an edge caches its table's name, and a static may only
             // borrow such (interior-mutable) data from another static.
             static __SOFT_DELETE_PROTECT: [#rt::ProtectEdge; #protect_count] = [#(#protect),*];
+            static __SOFT_DELETE_NULLIFY: [#rt::NullifyEdge; #nullify_count] = [#(#nullify),*];
             static __SOFT_DELETE_META: #rt::TableMeta = #rt::TableMeta {
                 table: #rt::TableRef::of::<#table::table>(),
                 primary_key: <#table::#pk_col as #diesel::Column>::NAME,
@@ -68,6 +74,8 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
                 deletion_id: #deletion_id_meta,
                 cascade: &[#(#cascade),*],
                 protect: &__SOFT_DELETE_PROTECT,
+                nullify: &__SOFT_DELETE_NULLIFY,
+                columns: #rt::ColumnsRef::of::<#table::table>(),
                 hooks: #rt::HookFns::of::<#ident>(),
             };
 

@@ -46,6 +46,7 @@ pub struct Model<'a> {
     pub deletion_id: Option<Field>,
     pub cascade: &'a [Path],
     pub protect: &'a [Path],
+    pub nullify: &'a [Path],
     pub hooks: bool,
 }
 
