@@ -23,6 +23,8 @@ mod model_based;
 mod panics;
 #[path = "qualified.rs"]
 mod qualified;
+#[path = "policies.rs"]
+mod policies;
 #[path = "reads.rs"]
 mod reads;
 #[path = "single_table.rs"]

@@ -9,10 +9,10 @@
 //! without `ON DELETE CASCADE` in the schema, and even on MySQL, which checks foreign keys row by
 //! row. The marks never outlive the transaction.
 //!
-//! `nullify(child::fk)` edges of every table whose rows go are applied after the checks and
-//! before the first `DELETE`: one `UPDATE child SET fk = NULL WHERE fk IN (SELECT pk FROM parent
-//! WHERE deletion_id = <mark>)` per edge and level, live and hidden children alike (a child
-//! the same removal deletes through another edge is deleted all the same).
+//! `nullify(child::fk)` edges of every level are applied just before the level's rows are
+//! deleted (after every check, and after the deeper levels are gone): one `UPDATE child SET
+//! fk = NULL WHERE fk IN (SELECT pk FROM parent WHERE deletion_id = <mark>)` per edge and
+//! level, live and hidden children alike.
 //!
 //! A *leaf* table (one with no cascade or nullify edges of its own) is not marked: nothing hangs off its
 //! rows, so they are deleted straight through their parent's mark
@@ -163,14 +163,7 @@ fn remove_tree<C: SoftDeleteConnection>(
     };
     let plan = mark_levels(conn, meta, did, seed, marks)?;
     check_plan(conn, &plan, marks, purge)?;
-    for (k, tables) in plan.levels.iter().enumerate() {
-        for m in tables {
-            let Some(mdid) = m.deletion_id else { continue };
-            let sel = Sel::Mark(mdid, marks.at(k));
-            nullify(conn, m, sel, None, &mut removal.nullified)?;
-        }
-    }
-    removal.removed = delete_plan(conn, &plan, marks)?;
+    delete_plan(conn, &plan, marks, &mut removal)?;
     <C::Backend as Ops>::delete_changeset(conn, reserved)?;
     Ok(removal)
 }
@@ -321,25 +314,31 @@ fn check_plan<C: SoftDeleteConnection>(
     Ok(())
 }
 
-/// Deletes deepest level first; at each level the leaves under it, then its own rows.
+/// Deletes deepest level first; at each level the leaves under it, then the `nullify` edges of
+/// its tables, then its own rows. A child the removal deletes anyway is gone before the edge
+/// that would clear its foreign key runs, so only surviving rows are counted as nullified.
 fn delete_plan<C: SoftDeleteConnection>(
     conn: &mut C,
     plan: &Plan<'_, C::Backend>,
     marks: Marks,
-) -> Result<TableCounts, SoftDeleteError> {
-    let mut removed = TableCounts::default();
+    removal: &mut Removal,
+) -> Result<(), SoftDeleteError> {
     for (k, tables) in plan.levels.iter().enumerate().rev() {
         for leaf in plan.leaves.iter().filter(|l| l.level == k) {
             let n = statements::delete_where(leaf.table, leaf.under).execute(conn)?;
-            removed.add(leaf.table.identity(), n as u64);
+            removal.removed.add(leaf.table.identity(), n as u64);
+        }
+        for m in tables {
+            let Some(mdid) = m.deletion_id else { continue };
+            nullify(conn, m, Sel::Mark(mdid, marks.at(k)), None, &mut removal.nullified)?;
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
             let n = statements::delete_where(m, Sel::Mark(mdid, marks.at(k))).execute(conn)?;
-            removed.add(m.identity(), n as u64);
+            removal.removed.add(m.identity(), n as u64);
         }
     }
-    Ok(removed)
+    Ok(())
 }
 
 /// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under
