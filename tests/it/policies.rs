@@ -513,3 +513,31 @@ fn a_fault_in_any_new_statement_changes_nothing() {
     assert_eq!(erasure.removed.total(), 8);
     eprintln!("policies fault injection: {injected} faults injected, 0 differences");
 }
+
+/// A self-referencing table: the export follows the tree to any depth with a recursive query,
+/// still one statement for the table.
+#[test]
+fn export_tree_follows_a_self_reference_to_any_depth() {
+    let mut conn = connect("export_self_reference");
+    conn.batch_execute(
+        "INSERT INTO categories (id, parent_id, name) VALUES (1, NULL, 'root'), (2, 1, 'a'),
+             (3, 2, 'b'), (4, 3, 'c'), (5, 4, 'd'), (6, NULL, 'other'), (7, 6, 'x');",
+    )
+    .expect("seed");
+    let c3: Category = categories::table.find(3).select(Category::as_select()).first(&mut conn).expect("c");
+    c3.soft_delete(&mut conn).expect("hide a middle level");
+    let root: Category = categories::table.find(1).select(Category::as_select()).first(&mut conn).expect("c");
+    let counter = StatementCounter::attach(&mut conn);
+    let json = root.export_tree(&mut conn).expect("export");
+    let statements = counter.take();
+    let ids: Vec<i64> = json["categories"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let leaf: Category = categories::table.find(5).select(Category::as_select()).first(&mut conn).expect("c");
+    assert_eq!(leaf.export_tree(&mut conn).expect("leaf")["categories"].as_array().map(Vec::len), Some(1));
+    eprintln!("export of a 5-deep self-referencing tree: {statements} statements");
+}
