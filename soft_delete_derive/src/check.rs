@@ -251,8 +251,16 @@ fn check_nullify_disjoint(cx: &Ctxt, input: &Input<'_>) {
         return;
     };
     let others = [
-        (CASCADE, "cascade hides or deletes the children", &input.attrs.cascade),
-        (PROTECT, "protect refuses while they are live", &input.attrs.protect),
+        (
+            CASCADE,
+            "cascade hides or deletes the children",
+            &input.attrs.cascade,
+        ),
+        (
+            PROTECT,
+            "protect refuses while they are live",
+            &input.attrs.protect,
+        ),
     ];
     for n in &nullify.value {
         for (key, what, edges) in &others {

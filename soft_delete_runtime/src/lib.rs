@@ -105,8 +105,8 @@ pub mod prelude {
     #[cfg(feature = "derive")]
     pub use crate::SoftDeletable;
     pub use crate::{
-        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDelete,
-        SoftDeleteDsl, SoftDeleteError,
+        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDelete, SoftDeleteDsl,
+        SoftDeleteError,
     };
 }
 

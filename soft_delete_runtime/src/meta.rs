@@ -122,7 +122,8 @@ impl NullifyEdge {
     where
         Fk: diesel::Column,
         <Fk as diesel::Expression>::SqlType: NullableForeignKey,
-        Fk::Table: diesel::Table + diesel::query_builder::QueryFragment<RenderDb> + Default + 'static,
+        Fk::Table:
+            diesel::Table + diesel::query_builder::QueryFragment<RenderDb> + Default + 'static,
         <Fk::Table as diesel::Table>::AllColumns: diesel::query_builder::QueryFragment<RenderDb>,
     {
         NullifyEdge {

@@ -20,10 +20,10 @@ mod leaks;
 mod model_based;
 #[path = "panics.rs"]
 mod panics;
-#[path = "qualified.rs"]
-mod qualified;
 #[path = "policies.rs"]
 mod policies;
+#[path = "qualified.rs"]
+mod qualified;
 #[path = "reads.rs"]
 mod reads;
 #[path = "single_table.rs"]

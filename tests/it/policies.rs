@@ -75,6 +75,16 @@ fn decoy_votes(conn: &mut Conn) -> Vec<(i32, Option<i32>)> {
         .collect()
 }
 
+/// The text columns of an erasure record.
+type RecordText = (
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
 #[derive(QueryableByName)]
 struct DecoyVote {
     #[diesel(sql_type = diesel::sql_types::Integer)]
@@ -83,7 +93,13 @@ struct DecoyVote {
     member_id: Option<i32>,
 }
 
-const DECOY: [(i32, Option<i32>); 5] = [(1, Some(1)), (2, Some(1)), (3, Some(2)), (4, Some(2)), (5, None)];
+const DECOY: [(i32, Option<i32>); 5] = [
+    (1, Some(1)),
+    (2, Some(1)),
+    (3, Some(2)),
+    (4, Some(2)),
+    (5, None),
+];
 
 fn bookmark_threads(conn: &mut Conn) -> Vec<(i32, Option<i32>)> {
     bookmarks::table
@@ -96,16 +112,36 @@ fn bookmark_threads(conn: &mut Conn) -> Vec<(i32, Option<i32>)> {
 /// Every row of the member graph, the decoy, the changesets and the erasure records, as text.
 fn snapshot(conn: &mut Conn) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let m: Vec<Member> = members::table.select(Member::as_select()).order(members::id).load(conn).expect("m");
+    let m: Vec<Member> = members::table
+        .select(Member::as_select())
+        .order(members::id)
+        .load(conn)
+        .expect("m");
     out.extend(m.iter().map(|r| format!("{r:?}")));
-    let t: Vec<Thread> = threads::table.select(Thread::as_select()).order(threads::id).load(conn).expect("t");
+    let t: Vec<Thread> = threads::table
+        .select(Thread::as_select())
+        .order(threads::id)
+        .load(conn)
+        .expect("t");
     out.extend(t.iter().map(|r| format!("{r:?}")));
     out.extend(votes(conn).iter().map(|r| format!("{r:?}")));
-    let l: Vec<Login> = logins::table.select(Login::as_select()).order(logins::id).load(conn).expect("l");
+    let l: Vec<Login> = logins::table
+        .select(Login::as_select())
+        .order(logins::id)
+        .load(conn)
+        .expect("l");
     out.extend(l.iter().map(|r| format!("{r:?}")));
-    let b: Vec<Bill> = bills::table.select(Bill::as_select()).order(bills::id).load(conn).expect("b");
+    let b: Vec<Bill> = bills::table
+        .select(Bill::as_select())
+        .order(bills::id)
+        .load(conn)
+        .expect("b");
     out.extend(b.iter().map(|r| format!("{r:?}")));
-    out.extend(bookmark_threads(conn).iter().map(|r| format!("bookmark {r:?}")));
+    out.extend(
+        bookmark_threads(conn)
+            .iter()
+            .map(|r| format!("bookmark {r:?}")),
+    );
     out.extend(decoy_votes(conn).iter().map(|r| format!("decoy {r:?}")));
     let c: Vec<Changeset> = soft_delete_changesets::table
         .select(Changeset::as_select())
@@ -113,7 +149,12 @@ fn snapshot(conn: &mut Conn) -> Vec<String> {
         .load(conn)
         .expect("changesets");
     out.extend(c.iter().map(|r| format!("{r:?}")));
-    out.extend(Erasure::list(conn).expect("erasures").iter().map(|r| format!("{r:?}")));
+    out.extend(
+        Erasure::list(conn)
+            .expect("erasures")
+            .iter()
+            .map(|r| format!("{r:?}")),
+    );
     out
 }
 
@@ -121,17 +162,32 @@ fn snapshot(conn: &mut Conn) -> Vec<String> {
 fn soft_delete_leaves_nullify_children_live_and_untouched() {
     let mut conn = connect("soft_delete_leaves_nullify");
     seed(&mut conn);
-    let changeset = member(&mut conn, 1).soft_delete(&mut conn).expect("soft delete");
+    let changeset = member(&mut conn, 1)
+        .soft_delete(&mut conn)
+        .expect("soft delete");
     // Ann, threads 1 and 3, votes 1, 3, 5 (under her threads), logins 1 and 2.
     assert_eq!(changeset.rows_affected, 8);
-    let live: Vec<i32> = Vote::active().select(votes::id).order(votes::id).load(&mut conn).expect("live");
+    let live: Vec<i32> = Vote::active()
+        .select(votes::id)
+        .order(votes::id)
+        .load(&mut conn)
+        .expect("live");
     assert_eq!(live, [2, 4], "vote 2 (Ann on Bo's thread) stays live");
     assert_eq!(
         vote_authors(&mut conn),
-        [(1, Some(1)), (2, Some(1)), (3, Some(2)), (4, Some(2)), (5, None)],
+        [
+            (1, Some(1)),
+            (2, Some(1)),
+            (3, Some(2)),
+            (4, Some(2)),
+            (5, None)
+        ],
         "a soft delete clears no foreign key"
     );
-    assert_eq!(bookmark_threads(&mut conn), [(1, Some(1)), (2, Some(2)), (3, Some(3))]);
+    assert_eq!(
+        bookmark_threads(&mut conn),
+        [(1, Some(1)), (2, Some(2)), (3, Some(3))]
+    );
     // Reads that join to the parent filter it with `is_live()`.
     let on_live_members: i64 = votes::table
         .inner_join(members::table.on(votes::member_id.eq(members::id.nullable())))
@@ -147,9 +203,16 @@ fn soft_delete_leaves_nullify_children_live_and_untouched() {
 fn hard_delete_nullifies_survivors_and_deletes_children_reached_twice() {
     let mut conn = connect("hard_delete_nullifies");
     seed(&mut conn);
-    let removed = member(&mut conn, 1).hard_delete(&mut conn).expect("hard delete");
+    let removed = member(&mut conn, 1)
+        .hard_delete(&mut conn)
+        .expect("hard delete");
     assert_eq!(
-        (removed.get("members"), removed.get("threads"), removed.get("ballots"), removed.get("logins")),
+        (
+            removed.get("members"),
+            removed.get("threads"),
+            removed.get("ballots"),
+            removed.get("logins")
+        ),
         (1, 2, 3, 2)
     );
     assert_eq!(
@@ -157,8 +220,15 @@ fn hard_delete_nullifies_survivors_and_deletes_children_reached_twice() {
         [(2, None), (4, Some(2))],
         "vote 1 went with Ann's thread, vote 2 survives with a NULL member"
     );
-    assert_eq!(bookmark_threads(&mut conn), [(1, None), (2, Some(2)), (3, None)]);
-    assert_eq!(decoy_votes(&mut conn), DECOY, "the table named like the module is untouched");
+    assert_eq!(
+        bookmark_threads(&mut conn),
+        [(1, None), (2, Some(2)), (3, None)]
+    );
+    assert_eq!(
+        decoy_votes(&mut conn),
+        DECOY,
+        "the table named like the module is untouched"
+    );
 }
 
 #[test]
@@ -169,11 +239,17 @@ fn purge_applies_nullify_edges() {
     member(&mut conn, 1)
         .soft_delete_with(&mut conn, DeleteOptions::new().at(at))
         .expect("soft delete");
-    let report = Member::purge_with(&mut conn, PurgeOptions::new(crate::common::at(2021, 1, 1, 0, 0, 0)))
-        .expect("purge");
+    let report = Member::purge_with(
+        &mut conn,
+        PurgeOptions::new(crate::common::at(2021, 1, 1, 0, 0, 0)),
+    )
+    .expect("purge");
     assert_eq!(report.removed.get("members"), 1);
     assert_eq!(vote_authors(&mut conn), [(2, None), (4, Some(2))]);
-    assert_eq!(bookmark_threads(&mut conn), [(1, None), (2, Some(2)), (3, None)]);
+    assert_eq!(
+        bookmark_threads(&mut conn),
+        [(1, None), (2, Some(2)), (3, None)]
+    );
     assert_eq!(decoy_votes(&mut conn), DECOY);
 }
 
@@ -183,7 +259,10 @@ fn erase_removes_the_tree_keeps_votes_and_records_no_data() {
     seed(&mut conn);
     let ann = member(&mut conn, 1);
     let erasure = ann
-        .erase(&mut conn, EraseOptions::new().actor("dpo").reason("GDPR request"))
+        .erase(
+            &mut conn,
+            EraseOptions::new().actor("dpo").reason("GDPR request"),
+        )
         .expect("erase");
     assert_eq!(erasure.table, "members");
     assert_eq!(erasure.key.as_deref(), Some("1"));
@@ -198,19 +277,21 @@ fn erase_removes_the_tree_keeps_votes_and_records_no_data() {
     assert_eq!(vote_authors(&mut conn), [(2, None), (4, Some(2))]);
     assert_eq!(decoy_votes(&mut conn), DECOY);
     // The record reads back as returned, and holds nothing of Ann's data.
-    assert_eq!(Erasure::list(&mut conn).expect("list"), [erasure.clone()]);
-    let rows: Vec<(Option<String>, Option<String>, String, Option<String>, String, String)> =
-        soft_delete_erasures::table
-            .select((
-                soft_delete_erasures::actor,
-                soft_delete_erasures::reason,
-                soft_delete_erasures::root_table,
-                soft_delete_erasures::root_key,
-                soft_delete_erasures::removed,
-                soft_delete_erasures::nullified,
-            ))
-            .load(&mut conn)
-            .expect("record");
+    assert_eq!(
+        Erasure::list(&mut conn).expect("list"),
+        std::slice::from_ref(&erasure)
+    );
+    let rows: Vec<RecordText> = soft_delete_erasures::table
+        .select((
+            soft_delete_erasures::actor,
+            soft_delete_erasures::reason,
+            soft_delete_erasures::root_table,
+            soft_delete_erasures::root_key,
+            soft_delete_erasures::removed,
+            soft_delete_erasures::nullified,
+        ))
+        .load(&mut conn)
+        .expect("record");
     assert!(!format!("{rows:?}").contains("Ann"), "{rows:?}");
     // Nothing is left to find.
     assert!(matches!(
@@ -229,22 +310,41 @@ fn erase_takes_a_hidden_row_and_protect_blocks_until_settled() {
     let before = snapshot(&mut conn);
     let refused = ann.erase(&mut conn, EraseOptions::new().actor("dpo"));
     assert!(
-        matches!(refused, Err(SoftDeleteError::Protected { table: "bills", live_children: 1 })),
+        matches!(
+            refused,
+            Err(SoftDeleteError::Protected {
+                table: "bills",
+                live_children: 1
+            })
+        ),
         "{refused:?}"
     );
-    assert_eq!(snapshot(&mut conn), before, "a refused erasure changes nothing");
+    assert_eq!(
+        snapshot(&mut conn),
+        before,
+        "a refused erasure changes nothing"
+    );
     // A hidden (soft-deleted) bill no longer protects, but its row still references Ann:
     // the database's foreign key refuses, as a typed error, and nothing changes.
-    let bill: Bill = bills::table.find(2).select(Bill::as_select()).first(&mut conn).expect("bill");
+    let bill: Bill = bills::table
+        .find(2)
+        .select(Bill::as_select())
+        .first(&mut conn)
+        .expect("bill");
     bill.soft_delete(&mut conn).expect("hide the bill");
     let before = snapshot(&mut conn);
     let refused = ann.erase(&mut conn, EraseOptions::new().actor("dpo"));
-    assert!(matches!(refused, Err(SoftDeleteError::Database(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(SoftDeleteError::Database(_))),
+        "{refused:?}"
+    );
     assert_eq!(snapshot(&mut conn), before);
     // Settled (archived elsewhere and removed), the bill lets go: hide Ann, erase the hidden row.
     bill.hard_delete(&mut conn).expect("settle");
     ann.soft_delete(&mut conn).expect("hide");
-    let erasure = ann.erase(&mut conn, EraseOptions::new().actor("dpo")).expect("erase hidden");
+    let erasure = ann
+        .erase(&mut conn, EraseOptions::new().actor("dpo"))
+        .expect("erase hidden");
     assert_eq!(erasure.removed.total(), 8);
     assert_eq!(vote_authors(&mut conn), [(2, None), (4, Some(2))]);
 }
@@ -256,7 +356,11 @@ fn erase_rule_refuses_and_changes_nothing() {
     let before = snapshot(&mut conn);
     for options in [EraseOptions::new(), EraseOptions::new().actor("eve")] {
         match member(&mut conn, 1).erase(&mut conn, options) {
-            Err(e @ SoftDeleteError::Refused { table: "members", .. }) => {
+            Err(
+                e @ SoftDeleteError::Refused {
+                    table: "members", ..
+                },
+            ) => {
                 assert!(e.to_string().contains("data-protection officer"), "{e}");
             }
             other => panic!("expected Refused, got {other:?}"),
@@ -264,8 +368,14 @@ fn erase_rule_refuses_and_changes_nothing() {
         assert_eq!(snapshot(&mut conn), before);
     }
     // The rule of the erased row's table decides: threads have none.
-    let thread: Thread = threads::table.find(2).select(Thread::as_select()).first(&mut conn).expect("t");
-    thread.erase(&mut conn, EraseOptions::new()).expect("erase a thread");
+    let thread: Thread = threads::table
+        .find(2)
+        .select(Thread::as_select())
+        .first(&mut conn)
+        .expect("t");
+    thread
+        .erase(&mut conn, EraseOptions::new())
+        .expect("erase a thread");
 }
 
 #[test]
@@ -276,28 +386,56 @@ fn restore_rule_decides_for_row_and_changeset_restores() {
         .soft_delete_with(&mut conn, DeleteOptions::new().actor("bob"))
         .expect("soft delete");
     let before = snapshot(&mut conn);
-    let refused = Changeset::restore_with(&mut conn, changeset.id, &RestoreOptions::new().actor("eve"));
-    assert!(matches!(refused, Err(SoftDeleteError::Refused { table: "members", .. })), "{refused:?}");
+    let refused =
+        Changeset::restore_with(&mut conn, changeset.id, &RestoreOptions::new().actor("eve"));
+    assert!(
+        matches!(
+            refused,
+            Err(SoftDeleteError::Refused {
+                table: "members",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
     assert!(matches!(
         Changeset::restore(&mut conn, changeset.id),
         Err(SoftDeleteError::Refused { .. })
     ));
     // Restoring through a cascaded row asks the root table's rule too.
-    let thread: Thread = threads::table.find(1).select(Thread::as_select()).first(&mut conn).expect("t");
+    let thread: Thread = threads::table
+        .find(1)
+        .select(Thread::as_select())
+        .first(&mut conn)
+        .expect("t");
     assert!(matches!(
         thread.restore_with(&mut conn, RestoreOptions::new().actor("eve")),
-        Err(SoftDeleteError::Refused { table: "members", .. })
+        Err(SoftDeleteError::Refused {
+            table: "members",
+            ..
+        })
     ));
-    assert_eq!(snapshot(&mut conn), before, "a refused restore changes nothing");
+    assert_eq!(
+        snapshot(&mut conn),
+        before,
+        "a refused restore changes nothing"
+    );
     let report = thread
         .restore_with(&mut conn, RestoreOptions::new().actor("bob"))
         .expect("the deleter restores");
     assert_eq!(report.restored.total(), 8);
 
-    let again = member(&mut conn, 1).soft_delete_with(&mut conn, DeleteOptions::new().actor("bob")).expect("again");
-    Changeset::restore_with(&mut conn, again.id, &RestoreOptions::new().actor("admin")).expect("admin restores");
+    let again = member(&mut conn, 1)
+        .soft_delete_with(&mut conn, DeleteOptions::new().actor("bob"))
+        .expect("again");
+    Changeset::restore_with(&mut conn, again.id, &RestoreOptions::new().actor("admin"))
+        .expect("admin restores");
     // A changeset rooted at a table without a rule restores for anyone.
-    let thread: Thread = threads::table.find(2).select(Thread::as_select()).first(&mut conn).expect("t");
+    let thread: Thread = threads::table
+        .find(2)
+        .select(Thread::as_select())
+        .first(&mut conn)
+        .expect("t");
     let c = thread.soft_delete(&mut conn).expect("hide thread");
     Changeset::restore(&mut conn, c.id).expect("no rule on threads");
 }
@@ -307,31 +445,64 @@ fn redact_actor_rewrites_every_record() {
     let mut conn = connect("redact_actor");
     seed(&mut conn);
     let c1 = member(&mut conn, 1)
-        .soft_delete_with(&mut conn, DeleteOptions::new().actor("ann").reason("ann asked"))
+        .soft_delete_with(
+            &mut conn,
+            DeleteOptions::new().actor("ann").reason("ann asked"),
+        )
         .expect("c1");
-    Changeset::restore_with(&mut conn, c1.id, &RestoreOptions::new().actor("admin")).expect("restore");
-    let thread: Thread = threads::table.find(2).select(Thread::as_select()).first(&mut conn).expect("t");
+    Changeset::restore_with(&mut conn, c1.id, &RestoreOptions::new().actor("admin"))
+        .expect("restore");
+    let thread: Thread = threads::table
+        .find(2)
+        .select(Thread::as_select())
+        .first(&mut conn)
+        .expect("t");
     let c2 = thread
-        .soft_delete_with(&mut conn, DeleteOptions::new().actor("bo").reason("bo's spam"))
+        .soft_delete_with(
+            &mut conn,
+            DeleteOptions::new().actor("bo").reason("bo's spam"),
+        )
         .expect("c2");
-    Changeset::restore_with(&mut conn, c2.id, &RestoreOptions::new().actor("ann")).expect("restore by ann");
+    Changeset::restore_with(&mut conn, c2.id, &RestoreOptions::new().actor("ann"))
+        .expect("restore by ann");
     let c3 = thread
-        .soft_delete_with(&mut conn, DeleteOptions::new().actor("ann").reason("ann cleaned up"))
+        .soft_delete_with(
+            &mut conn,
+            DeleteOptions::new().actor("ann").reason("ann cleaned up"),
+        )
         .expect("c3");
-    let l3: Login = logins::table.find(1).select(Login::as_select()).first(&mut conn).expect("login");
-    let erasure = l3.erase(&mut conn, EraseOptions::new().actor("ann").reason("ann's login")).expect("erase");
+    let l3: Login = logins::table
+        .find(1)
+        .select(Login::as_select())
+        .first(&mut conn)
+        .expect("login");
+    let erasure = l3
+        .erase(
+            &mut conn,
+            EraseOptions::new().actor("ann").reason("ann's login"),
+        )
+        .expect("erase");
 
     // c1 (actor), c2 (restored_by), c3 (actor), the erasure record.
     let n = Changeset::redact_actor(&mut conn, "ann", "Deleted user").expect("redact");
     assert_eq!(n, 4);
     let c1 = Changeset::find(&mut conn, c1.id).expect("c1");
-    assert_eq!((c1.actor.as_deref(), c1.reason.as_deref()), (Some("Deleted user"), Some("ann asked")));
+    assert_eq!(
+        (c1.actor.as_deref(), c1.reason.as_deref()),
+        (Some("Deleted user"), Some("ann asked"))
+    );
     assert_eq!(c1.restored_by.as_deref(), Some("admin"));
     let c2 = Changeset::find(&mut conn, c2.id).expect("c2");
-    assert_eq!((c2.actor.as_deref(), c2.restored_by.as_deref()), (Some("bo"), Some("Deleted user")));
+    assert_eq!(
+        (c2.actor.as_deref(), c2.restored_by.as_deref()),
+        (Some("bo"), Some("Deleted user"))
+    );
     assert_eq!(c2.reason.as_deref(), Some("bo's spam"));
     let e = &Erasure::list(&mut conn).expect("list")[0];
-    assert_eq!((e.id, e.actor.as_deref()), (erasure.id, Some("Deleted user")));
+    assert_eq!(
+        (e.id, e.actor.as_deref()),
+        (erasure.id, Some("Deleted user"))
+    );
 
     // With reasons cleared, written as NULL.
     let n = Changeset::redact_actor_with(
@@ -343,7 +514,11 @@ fn redact_actor_rewrites_every_record() {
     let c3 = Changeset::find(&mut conn, c3.id).expect("c3");
     assert_eq!((c3.actor, c3.reason), (None, None));
     let c2 = Changeset::find(&mut conn, c2.id).expect("c2");
-    assert_eq!((c2.restored_by, c2.reason.as_deref()), (None, Some("bo's spam")), "bo's reason stays");
+    assert_eq!(
+        (c2.restored_by, c2.reason.as_deref()),
+        (None, Some("bo's spam")),
+        "bo's reason stays"
+    );
     let e = &Erasure::list(&mut conn).expect("list")[0];
     assert_eq!((e.actor.as_deref(), e.reason.as_deref()), (None, None));
     assert!(!format!("{:?}", snapshot(&mut conn)).contains("ann"));
@@ -358,7 +533,11 @@ fn export_tree_holds_the_tree_live_or_hidden_and_the_nullified_rows() {
     let mut conn = connect("export_tree");
     seed(&mut conn);
     // Hide thread 3 on its own: it is still Ann's, so it is exported.
-    let t3: Thread = threads::table.find(3).select(Thread::as_select()).first(&mut conn).expect("t");
+    let t3: Thread = threads::table
+        .find(3)
+        .select(Thread::as_select())
+        .first(&mut conn)
+        .expect("t");
     t3.soft_delete(&mut conn).expect("hide");
     let json = member(&mut conn, 1).export_tree(&mut conn).expect("export");
     let ids = |table: &str| -> Vec<i64> {
@@ -371,7 +550,11 @@ fn export_tree_holds_the_tree_live_or_hidden_and_the_nullified_rows() {
     };
     assert_eq!(ids("members"), [1]);
     assert_eq!(ids("threads"), [1, 3]);
-    assert_eq!(ids("ballots"), [1, 2, 3, 5], "under Ann's threads, and Ann's own (nullify)");
+    assert_eq!(
+        ids("ballots"),
+        [1, 2, 3, 5],
+        "under Ann's threads, and Ann's own (nullify)"
+    );
     assert_eq!(ids("logins"), [1, 2]);
     assert_eq!(ids("bookmarks"), [1, 3]);
     assert_eq!(json.as_object().map(|o| o.len()), Some(5), "{json}");
@@ -380,7 +563,10 @@ fn export_tree_holds_the_tree_live_or_hidden_and_the_nullified_rows() {
     assert!(ann["deleted_at"].is_null());
     let keys: Vec<&String> = ann.as_object().expect("object").keys().collect();
     assert_eq!(keys, ["deleted_at", "deletion_id", "id", "name"]);
-    assert!(!json["threads"][1]["deleted_at"].is_null(), "hidden rows are exported");
+    assert!(
+        !json["threads"][1]["deleted_at"].is_null(),
+        "hidden rows are exported"
+    );
     assert_eq!(json["bookmarks"][0]["note"], "b1");
     // No such row.
     let mut ghost = member(&mut conn, 2);
@@ -415,9 +601,13 @@ fn statement_counts_do_not_depend_on_row_counts() {
         let counter = StatementCounter::attach(&mut conn);
         member(&mut conn, 1).export_tree(&mut conn).expect("export");
         let export = counter.take();
-        member(&mut conn, 1).erase(&mut conn, EraseOptions::new().actor("dpo")).expect("erase");
+        member(&mut conn, 1)
+            .erase(&mut conn, EraseOptions::new().actor("dpo"))
+            .expect("erase");
         let erase = counter.take();
-        member(&mut conn, 2).hard_delete(&mut conn).expect("hard delete");
+        member(&mut conn, 2)
+            .hard_delete(&mut conn)
+            .expect("hard delete");
         let hard = counter.take();
         Changeset::redact_actor(&mut conn, "dpo", "x").expect("redact");
         let redact = counter.take();
@@ -480,14 +670,21 @@ fn a_fault_in_any_new_statement_changes_nothing() {
         );
         if table != "soft_delete_erasures" {
             let hard = member(&mut conn, 1).hard_delete(&mut conn);
-            assert!(matches!(hard, Err(SoftDeleteError::Database(_))), "{table}: {hard:?}");
+            assert!(
+                matches!(hard, Err(SoftDeleteError::Database(_))),
+                "{table}: {hard:?}"
+            );
             injected += 1;
         }
         injected += 1;
         remove_fault(&mut conn, table);
         assert_eq!(snapshot(&mut conn), before, "{table} {event}");
     }
-    let thread: Thread = threads::table.find(2).select(Thread::as_select()).first(&mut conn).expect("t");
+    let thread: Thread = threads::table
+        .find(2)
+        .select(Thread::as_select())
+        .first(&mut conn)
+        .expect("t");
     thread
         .soft_delete_with(&mut conn, DeleteOptions::new().actor("ann"))
         .expect("a changeset by ann");
@@ -502,11 +699,17 @@ fn a_fault_in_any_new_statement_changes_nothing() {
     let before_redact = snapshot(&mut conn);
     assert_ne!(before, before_redact);
     let redacted = Changeset::redact_actor(&mut conn, "ann", "x");
-    assert!(matches!(redacted, Err(SoftDeleteError::Database(_))), "{redacted:?}");
+    assert!(
+        matches!(redacted, Err(SoftDeleteError::Database(_))),
+        "{redacted:?}"
+    );
     assert_eq!(snapshot(&mut conn), before_redact);
     remove_fault(&mut conn, "soft_delete_erasures");
     injected += 1;
-    assert_eq!(Changeset::redact_actor(&mut conn, "ann", "x").expect("redact"), 2);
+    assert_eq!(
+        Changeset::redact_actor(&mut conn, "ann", "x").expect("redact"),
+        2
+    );
     let erasure = member(&mut conn, 1)
         .erase(&mut conn, EraseOptions::new().actor("dpo"))
         .expect("erase without faults");
@@ -524,9 +727,17 @@ fn export_tree_follows_a_self_reference_to_any_depth() {
              (3, 2, 'b'), (4, 3, 'c'), (5, 4, 'd'), (6, NULL, 'other'), (7, 6, 'x');",
     )
     .expect("seed");
-    let c3: Category = categories::table.find(3).select(Category::as_select()).first(&mut conn).expect("c");
+    let c3: Category = categories::table
+        .find(3)
+        .select(Category::as_select())
+        .first(&mut conn)
+        .expect("c");
     c3.soft_delete(&mut conn).expect("hide a middle level");
-    let root: Category = categories::table.find(1).select(Category::as_select()).first(&mut conn).expect("c");
+    let root: Category = categories::table
+        .find(1)
+        .select(Category::as_select())
+        .first(&mut conn)
+        .expect("c");
     let counter = StatementCounter::attach(&mut conn);
     let json = root.export_tree(&mut conn).expect("export");
     let statements = counter.take();
@@ -537,7 +748,16 @@ fn export_tree_follows_a_self_reference_to_any_depth() {
         .map(|r| r["id"].as_i64().expect("id"))
         .collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    let leaf: Category = categories::table.find(5).select(Category::as_select()).first(&mut conn).expect("c");
-    assert_eq!(leaf.export_tree(&mut conn).expect("leaf")["categories"].as_array().map(Vec::len), Some(1));
+    let leaf: Category = categories::table
+        .find(5)
+        .select(Category::as_select())
+        .first(&mut conn)
+        .expect("c");
+    assert_eq!(
+        leaf.export_tree(&mut conn).expect("leaf")["categories"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
     eprintln!("export of a 5-deep self-referencing tree: {statements} statements");
 }

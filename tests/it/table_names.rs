@@ -190,7 +190,11 @@ fn export_and_erase_address_the_sql_name_table() {
     assert_eq!(keys, ["blog_entries", "entry_replies"]);
     let e1 = json["blog_entries"][0].as_object().expect("row");
     let columns: Vec<&String> = e1.keys().collect();
-    assert_eq!(columns, ["deletion_id", "id", "removed_at", "title"], "SQL column names");
+    assert_eq!(
+        columns,
+        ["deletion_id", "id", "removed_at", "title"],
+        "SQL column names"
+    );
     assert_eq!(e1["title"], "e1");
     assert_eq!(json["entry_replies"].as_array().map(Vec::len), Some(2));
     let erasure = entry(1)

@@ -190,7 +190,9 @@ macro_rules! backend_ops {
                     .execute(conn)?;
                 (c, e)
             } else {
-                let c = diesel::update(mine).set((actor, restored_by)).execute(conn)?;
+                let c = diesel::update(mine)
+                    .set((actor, restored_by))
+                    .execute(conn)?;
                 let e = diesel::update(e::table.filter(e::actor.eq(old)))
                     .set(e::actor.eq(new()))
                     .execute(conn)?;

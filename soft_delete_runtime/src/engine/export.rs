@@ -117,7 +117,9 @@ fn outputs<DB>(tree: &Tree<'_, DB>) -> Vec<statements::export::Output> {
                 Some(o) => outputs[o].picks.push(pick),
                 None => {
                     let columns = edge.columns.get();
-                    let Some(order) = columns.first() else { continue };
+                    let Some(order) = columns.first() else {
+                        continue;
+                    };
                     outputs.push(statements::export::Output {
                         table: edge.table.get(),
                         columns,

@@ -330,7 +330,13 @@ fn delete_plan<C: SoftDeleteConnection>(
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
-            nullify(conn, m, Sel::Mark(mdid, marks.at(k)), None, &mut removal.nullified)?;
+            nullify(
+                conn,
+                m,
+                Sel::Mark(mdid, marks.at(k)),
+                None,
+                &mut removal.nullified,
+            )?;
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };

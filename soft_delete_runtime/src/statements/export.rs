@@ -57,7 +57,9 @@ pub(crate) fn export_rows<'a, DB: SoftDeleteBackend>(
     match DB::DIALECT {
         Dialect::Postgres => {
             let row = "sd_row";
-            s.sql("SELECT CAST(row_to_json(").ident(row).sql(") AS TEXT) FROM (SELECT ");
+            s.sql("SELECT CAST(row_to_json(")
+                .ident(row)
+                .sql(") AS TEXT) FROM (SELECT ");
             for (i, c) in out.columns.iter().enumerate() {
                 if i > 0 {
                     s.sql(", ");
@@ -66,7 +68,10 @@ pub(crate) fn export_rows<'a, DB: SoftDeleteBackend>(
             }
             s.sql(" FROM ").table(out.table).sql(" WHERE ");
             picks(&mut s, tree, out);
-            s.sql(") AS ").ident(row).sql(" ORDER BY ").col(row, out.order);
+            s.sql(") AS ")
+                .ident(row)
+                .sql(" ORDER BY ")
+                .col(row, out.order);
         }
         dialect => {
             let (open, close) = match dialect {
@@ -127,8 +132,14 @@ fn pick<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, tree: &'a Tree<'a, DB>,
         return;
     }
     let (m, cte, k, c) = (node.table, node.cte.as_str(), "sd_k", "sd_c");
-    s.sql("(").ident(m.primary_key).sql(" IN (WITH RECURSIVE ").ident(cte);
-    s.sql(" (").ident(k).sql(") AS (SELECT ").ident(m.primary_key);
+    s.sql("(")
+        .ident(m.primary_key)
+        .sql(" IN (WITH RECURSIVE ")
+        .ident(cte);
+    s.sql(" (")
+        .ident(k)
+        .sql(") AS (SELECT ")
+        .ident(m.primary_key);
     s.sql(" FROM ").table(m.sql()).sql(" WHERE ");
     entry(s, tree, i);
     s.sql(" UNION SELECT ").col(c, m.primary_key);
@@ -140,7 +151,11 @@ fn pick<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, tree: &'a Tree<'a, DB>,
         }
         s.col(c, fk).sql(" = ").col(cte, k);
     }
-    s.sql(") SELECT ").ident(k).sql(" FROM ").ident(cte).sql("))");
+    s.sql(") SELECT ")
+        .ident(k)
+        .sql(" FROM ")
+        .ident(cte)
+        .sql("))");
 }
 
 /// The rows node `i` is entered by: the root's key, or a row of a parent node.
