@@ -24,6 +24,19 @@ pub enum Dialect {
     Mysql,
 }
 
+/// One key column of an index, as the catalog queries return it: the index's name, the column's
+/// position in the index (from 0 or 1, ascending), the column's name (`None` for an expression
+/// or a prefix of a column) and the index's partial predicate, if any.
+pub(crate) type IndexRow = (String, i64, Option<String>, Option<String>);
+
+/// The SQL types of an [`IndexRow`].
+pub(crate) type IndexRowSql = (
+    diesel::sql_types::Text,
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+);
+
 /// A Diesel backend the runtime supports. Implemented for `Sqlite`, `Pg` and `Mysql` under the
 /// features of the same names; you do not implement it (it is sealed).
 pub trait SoftDeleteBackend: sealed::Ops {
@@ -38,6 +51,8 @@ pub(crate) mod sealed {
     use diesel::sql_types::{BigInt, Text};
     use diesel::{QueryResult, RunQueryDsl};
 
+    use super::{IndexRow, IndexRowSql};
+
     use crate::meta::MarkerKind;
     use crate::record::{Changeset, ChangesetFilter, NewChangeset};
     use crate::time::Instant;
@@ -49,6 +64,8 @@ pub(crate) mod sealed {
         fn push_i64<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b i64) -> QueryResult<()>;
         /// Binds a `Bool`.
         fn push_bool<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b bool) -> QueryResult<()>;
+        /// Binds a `Text`.
+        fn push_text<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b str) -> QueryResult<()>;
         /// Binds a marker time of `kind`.
         fn push_time<'b>(
             out: &mut AstPass<'_, 'b, Self>,
@@ -65,6 +82,11 @@ pub(crate) mod sealed {
         where
             C: LoadConnection<Backend = Self>,
             Q: Query<SqlType = Text> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
+        /// Runs a catalog query whose rows are (index name, position, column, predicate).
+        fn load_index_rows<C, Q>(conn: &mut C, q: Q) -> QueryResult<Vec<IndexRow>>
+        where
+            C: LoadConnection<Backend = Self>,
+            Q: Query<SqlType = IndexRowSql> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
         /// Inserts a changeset row and returns its id.
         fn insert_changeset<C: LoadConnection<Backend = Self>>(
             conn: &mut C,
@@ -119,6 +141,13 @@ macro_rules! backend_ops {
             out.push_bind_param::<diesel::sql_types::Bool, bool>(v)
         }
 
+        fn push_text<'b>(
+            out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,
+            v: &'b str,
+        ) -> diesel::QueryResult<()> {
+            out.push_bind_param::<diesel::sql_types::Text, str>(v)
+        }
+
         fn load_i64<C, Q>(conn: &mut C, q: Q) -> diesel::QueryResult<Vec<i64>>
         where
             C: diesel::connection::LoadConnection<Backend = Self>,
@@ -139,6 +168,20 @@ macro_rules! backend_ops {
                 + diesel::RunQueryDsl<C>,
         {
             diesel::RunQueryDsl::load::<String>(q, conn)
+        }
+
+        fn load_index_rows<C, Q>(
+            conn: &mut C,
+            q: Q,
+        ) -> diesel::QueryResult<Vec<crate::backend::IndexRow>>
+        where
+            C: diesel::connection::LoadConnection<Backend = Self>,
+            Q: diesel::query_builder::Query<SqlType = crate::backend::IndexRowSql>
+                + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + diesel::RunQueryDsl<C>,
+        {
+            diesel::RunQueryDsl::load::<crate::backend::IndexRow>(q, conn)
         }
 
         fn set_rows_affected<C: diesel::connection::LoadConnection<Backend = Self>>(

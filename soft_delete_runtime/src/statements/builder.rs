@@ -4,7 +4,7 @@
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
-use crate::backend::SoftDeleteBackend;
+use crate::backend::{IndexRow, SoftDeleteBackend};
 use crate::meta::MarkerKind;
 use crate::table_name::TableName;
 use crate::time::Instant;
@@ -20,6 +20,7 @@ pub(crate) enum Part<'a, DB> {
     Col(&'a str, &'a str),
     I64(i64),
     Bool(bool),
+    Text(&'a str),
     Time(MarkerKind, Instant),
     Fragment(&'a dyn QueryFragment<DB>),
 }
@@ -63,6 +64,10 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         self.parts.push(Part::Bool(v));
         self
     }
+    pub(crate) fn text(&mut self, v: &'a str) -> &mut Self {
+        self.parts.push(Part::Text(v));
+        self
+    }
     pub(crate) fn time(&mut self, kind: MarkerKind, at: Instant) -> &mut Self {
         self.parts.push(Part::Time(kind, at));
         self
@@ -96,6 +101,14 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         DB::load_text(conn, Typed(self, std::marker::PhantomData))
     }
 
+    /// Runs a catalog query whose rows are [`IndexRow`]s.
+    pub(crate) fn load_index_rows<C>(&self, conn: &mut C) -> QueryResult<Vec<IndexRow>>
+    where
+        C: diesel::connection::LoadConnection<Backend = DB>,
+    {
+        DB::load_index_rows(conn, Typed(self, std::marker::PhantomData))
+    }
+
     /// Runs a `SELECT COUNT(*)`-style query and returns its single value (0 for no row).
     pub(crate) fn load_scalar<C>(&self, conn: &mut C) -> QueryResult<i64>
     where
@@ -124,6 +137,7 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
                 }
                 Part::I64(v) => DB::push_i64(&mut out, v)?,
                 Part::Bool(v) => DB::push_bool(&mut out, v)?,
+                Part::Text(v) => DB::push_text(&mut out, v)?,
                 Part::Time(kind, at) => DB::push_time(&mut out, *kind, at)?,
                 Part::Fragment(f) => f.walk_ast(out.reborrow())?,
             }
@@ -166,9 +180,7 @@ impl<DB, ST> QueryId for Typed<'_, '_, DB, ST> {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<DB, ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue> Query
-    for Typed<'_, '_, DB, ST>
-{
+impl<DB, ST> Query for Typed<'_, '_, DB, ST> {
     type SqlType = ST;
 }
 
