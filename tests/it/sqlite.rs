@@ -12,6 +12,8 @@ mod backends;
 mod cascade;
 #[path = "fault_injection.rs"]
 mod fault_injection;
+#[path = "indexes.rs"]
+mod indexes;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "model_based.rs"]
