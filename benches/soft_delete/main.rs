@@ -22,6 +22,7 @@ mod bulk;
 mod cascade;
 mod harness;
 mod index_advice;
+mod live_reads;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod probe;
@@ -38,6 +39,7 @@ use std::time::Duration;
 use criterion::Criterion;
 
 use harness::{enabled, fresh, BenchDb, Sizes};
+use sides::LiveReads;
 
 mod schema {
     // The same tables as the test suite.
@@ -91,7 +93,7 @@ mod models {
 }
 
 /// Every enabled section on backend `B`, then its clean-up.
-fn run<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
+fn run<B: BenchDb + LiveReads>(c: &mut Criterion, sizes: &Sizes) {
     {
         let (mut conn, _) = fresh::<B>("version");
         println!("BACKEND {}: {}", B::NAME, conn.version());
@@ -113,6 +115,9 @@ fn run<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
     }
     if enabled("index_advice") {
         index_advice::index_advice::<B>(sizes);
+    }
+    if enabled("live_reads") {
+        live_reads::live_reads::<B>(c, sizes);
     }
     B::cleanup();
 }
