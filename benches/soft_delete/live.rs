@@ -1,6 +1,6 @@
 //! The reads of the live-reads section, filtered to live rows and not, as an application
 //! writes them in typed Diesel. Compiled once per backend, for the `Conn` of the module that
-//! includes it (`sqlite.rs`, `postgres.rs`).
+//! includes it (`sqlite.rs`, `postgres.rs`, `mysql.rs`).
 
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
@@ -27,6 +27,21 @@ impl LiveReads for Conn {
         }
         .expect("author's comments");
         rows.len()
+    }
+
+    fn author_comment_count(&mut self, author: i32, live: bool) -> i64 {
+        let q = comments::table
+            .inner_join(posts::table)
+            .filter(posts::author_id.eq(author))
+            .count();
+        if live {
+            q.filter(Comment::is_live())
+                .filter(Post::is_live())
+                .get_result(self)
+        } else {
+            q.get_result(self)
+        }
+        .expect("count of the author's comments")
     }
 
     fn comment_page(&mut self, after: i32, live: bool) -> usize {
@@ -68,7 +83,9 @@ impl LiveReads for Conn {
     }
 
     fn hide_comments(&mut self, first: i32, last: i32) -> i64 {
-        let every_second_run = sql::<Bool>("((comments.id - 1) / 7) % 2 = 0");
+        // `(id - 1) div 7` is even; MySQL's `/` is decimal, so the remainder goes first.
+        let every_second_run =
+            sql::<Bool>("(((comments.id - 1) - (comments.id - 1) % 7) / 7) % 2 = 0");
         Comment::soft_delete_where(
             self,
             comments::id.between(first, last).and(every_second_run),

@@ -67,13 +67,16 @@ pub trait Hand {
     fn hand_purge(&mut self, cutoff: NaiveDateTime, batch: i64) -> (u64, u32);
 }
 
-/// The three reads of the live-reads section, each either filtered to live rows (`is_live()`,
+/// The four reads of the live-reads section, each either filtered to live rows (`is_live()`,
 /// `Model::active()`) or not, on the same tables: the cost of soft delete to a read
 /// (`live.rs`, compiled once per backend like the two sides).
 pub trait LiveReads {
     /// The comments on author `author`'s posts, through `comments JOIN posts`; with `live`,
     /// `Comment::is_live()` and `Post::is_live()`. Returns the rows loaded.
     fn author_comments(&mut self, author: i32, live: bool) -> usize;
+    /// How many comments author `author`'s posts have, through `comments JOIN posts`; with
+    /// `live`, live comments of live posts.
+    fn author_comment_count(&mut self, author: i32, live: bool) -> i64;
     /// The 20 comments after id `after`, by id; with `live`, from `Comment::active()`.
     fn comment_page(&mut self, after: i32, live: bool) -> usize;
     /// The comment count of each post of `posts` (`GROUP BY post_id`); with `live`, of live
