@@ -52,6 +52,7 @@
 // the `layers` test). Data:
 mod error;
 mod hooks;
+mod key;
 pub mod marker;
 mod meta;
 mod options;
@@ -82,7 +83,8 @@ pub use connection::{BackendOf, SoftDeleteConnection};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
 pub use hooks::{HookContext, HookFn, HookFns, SoftDeleteHooks};
-pub use meta::{CascadeEdge, MarkerKind, ProtectEdge, TableMeta};
+pub use key::key_text;
+pub use meta::{CascadeEdge, ForeignKey, MarkerKind, ProtectEdge, TableMeta};
 pub use model::{KeyFilter, SoftDelete};
 pub use options::{DeleteOptions, PurgeOptions, RestoreOptions};
 pub use record::{Changeset, ChangesetFilter, ChangesetRows, MAX_TEXT_BYTES};
