@@ -46,11 +46,6 @@ impl Live {
     }
 }
 
-/// The foreign-key columns of an edge.
-fn fk_columns(fk: &'static str) -> Vec<&'static str> {
-    vec![fk]
-}
-
 /// Every recommended index of the tables linked into the program, ordered by table identity,
 /// then columns; each once.
 pub(crate) fn plan() -> Vec<Wanted> {
@@ -68,7 +63,7 @@ pub(crate) fn plan() -> Vec<Wanted> {
             let child = (edge.child)();
             out.push(Wanted {
                 table: child.sql(),
-                columns: fk_columns(edge.fk),
+                columns: edge.fk.to_vec(),
                 live: Some(Live::of(child)),
             });
         }
@@ -77,7 +72,7 @@ pub(crate) fn plan() -> Vec<Wanted> {
             let child = g.table(edge.identity());
             out.push(Wanted {
                 table: edge.table.get(),
-                columns: fk_columns(edge.fk),
+                columns: edge.fk.to_vec(),
                 live: child.map(Live::of),
             });
         }
