@@ -53,6 +53,9 @@ pub struct SoftDeleteAttrs {
     pub protect: Option<Spanned<Vec<Fk>>>,
     pub nullify: Option<Spanned<Vec<Fk>>>,
     pub hooks: Option<Span>,
+    /// `table_declared`: the table's crate declares it (`soft_delete_table!`); the derive
+    /// implements nothing on the table type.
+    pub table_declared: Option<Span>,
     /// `view_of = Model`: this struct is one more model of the table whose facts `Model` states.
     pub view_of: Option<Spanned<Path>>,
     /// The `view_of` key was written, even if its value could not be parsed: the struct must
@@ -285,6 +288,10 @@ fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Fk>> {
 const MARKER_TWICE: &str = "the marker column is set twice: use either `deleted_at = col` \
     (timestamp) or `deleted = col` (bool flag), not both";
 
+const TABLE_DECLARED_WITH_VALUE: &str = "`table_declared` takes no value: write \
+    `#[soft_delete(table_declared)]` and `soft_delete_table!(table, marker, deletion_id);` \
+    next to the table's `table!`";
+
 const HOOKS_WITH_VALUE: &str = "`hooks` takes no value: write `#[soft_delete(hooks)]` and \
     implement `SoftDeleteHooks` for the model";
 
@@ -385,6 +392,12 @@ impl SoftDeleteAttrs {
                     return Err(syn::Error::new(span, HOOKS_WITH_VALUE));
                 }
                 set(cx, &mut self.hooks, key, span);
+            }
+            TABLE_DECLARED => {
+                if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+                    return Err(syn::Error::new(span, TABLE_DECLARED_WITH_VALUE));
+                }
+                set(cx, &mut self.table_declared, key, span);
             }
             VIEW_OF => {
                 self.is_view = true;

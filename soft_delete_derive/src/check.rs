@@ -31,6 +31,7 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
         protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
         nullify: input.attrs.nullify.as_ref().map_or(&[], |n| &n.value),
         hooks: input.attrs.hooks.is_some(),
+        table_declared: input.attrs.table_declared,
     })
 }
 
@@ -61,6 +62,7 @@ fn check_view_states_no_facts(cx: &Ctxt, input: &Input<'_>, of: &syn::Path) {
         (attrs.protect.as_ref().map(|p| p.span), "`protect` edges"),
         (attrs.nullify.as_ref().map(|n| n.span), "`nullify` edges"),
         (attrs.hooks, "`hooks`"),
+        (attrs.table_declared, "`table_declared`"),
     ];
     for (span, fact) in facts {
         if let Some(span) = span {

@@ -15,7 +15,12 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
     let ident = model.ident;
     let table = &model.table.path;
     let pk_cols = model.primary_key.iter().map(|f| &f.column);
-    let key = key_impls(ident, table, &model.primary_key);
+    let key = key_impls(
+        ident,
+        table,
+        &model.primary_key,
+        model.table_declared.is_some(),
+    );
     let marker_col = &model.marker.column;
     let strategy = match model.strategy {
         Strategy::Timestamp => quote!(#rt::marker::Timestamp),
@@ -59,6 +64,21 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         quote_spanned!(col.span()=> #rt::NullifyEdge::new::<#col>())
     });
     let nullify_count = model.nullify.len();
+    let table_impls = if let Some(span) = model.table_declared {
+        declared_checks(model, &strategy, span)
+    } else {
+        quote! {
+            impl #rt::SoftDeleteTable for #table::table {
+                type Marker = #table::#marker_col;
+                type Strategy = #strategy;
+                fn meta() -> &'static #rt::TableMeta {
+                    __soft_delete_meta()
+                }
+            }
+
+            #cascade_target
+        }
+    };
     let hooks_impl = if model.hooks {
         quote!()
     } else {
@@ -85,22 +105,18 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
                 hooks: #rt::HookFns::of::<#ident>(),
             };
 
-            impl #rt::SoftDeleteTable for #table::table {
-                type Marker = #table::#marker_col;
-                type Strategy = #strategy;
-                fn meta() -> &'static #rt::TableMeta {
-                    &__SOFT_DELETE_META
-                }
+            fn __soft_delete_meta() -> &'static #rt::TableMeta {
+                &__SOFT_DELETE_META
             }
 
-            #cascade_target
+            #table_impls
 
             #key
 
             #hooks_impl
 
             #rt::__private::inventory::submit! {
-                #rt::__private::Registration(<#table::table as #rt::SoftDeleteTable>::meta)
+                #rt::__private::Registration(__soft_delete_meta)
             }
         };
     }
@@ -112,7 +128,7 @@ pub fn expand_view(view: &View<'_>) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
     let ident = view.ident;
     let table = &view.table.path;
-    let key = key_impls(ident, table, &view.primary_key);
+    let key = key_impls(ident, table, &view.primary_key, false);
     let of = view.of;
     // A mismatch is reported on `view_of = ...`: the named model maps another table.
     let same_table = quote_spanned! {of.span()=>
@@ -133,8 +149,17 @@ pub fn expand_view(view: &View<'_>) -> TokenStream {
 
 /// `impl SoftDelete` (the key and its text form) and `impl KeyFilter` (the key predicate, for
 /// every backend that binds the key's columns) for a struct whose key is `pk`.
-fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field]) -> TokenStream {
+///
+/// `declared`: the table's traits come from its crate's `soft_delete_table!` line; the impls
+/// then hold only where it is there, so that its absence is the one error `declared_checks`
+/// reports.
+fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field], declared: bool) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
+    let table_bound = if declared {
+        quote!(for<'__sd> #table::table: #rt::SoftDeleteTable,)
+    } else {
+        TokenStream::new()
+    };
     let diesel = quote!(#rt::__private::diesel);
     let fields: Vec<_> = pk.iter().map(|f| &f.ident).collect();
     let (key_ty, key) = match pk {
@@ -168,7 +193,7 @@ fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field]) -> TokenStream
         }
     }
     quote! {
-        impl #rt::SoftDelete for #ident {
+        impl #rt::SoftDelete for #ident where #table_bound {
             type Table = #table::table;
             type Key = #key_ty;
             fn key(&self) -> Self::Key {
@@ -181,6 +206,7 @@ fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field]) -> TokenStream
 
         impl<__DB> #rt::KeyFilter<__DB> for #ident
         where
+            #table_bound
             __DB: #diesel::backend::Backend,
             #filter_ty: #diesel::query_builder::QueryFragment<__DB> + 'static,
         {
@@ -188,5 +214,35 @@ fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field]) -> TokenStream
                 ::std::boxed::Box::new(#filter)
             }
         }
+    }
+}
+
+/// `table_declared`: the table's crate implements the table traits (`soft_delete_table!`);
+/// check that it did, with this model's marker and `deletion_id` columns.
+fn declared_checks(
+    model: &Model<'_>,
+    strategy: &TokenStream,
+    span: proc_macro2::Span,
+) -> TokenStream {
+    let rt = quote!(::soft_delete_runtime);
+    let table = &model.table.path;
+    let marker = &model.marker.column;
+    let deletion_id = match &model.deletion_id {
+        Some(d) => {
+            let col = &d.column;
+            quote!(#table::#col)
+        }
+        None => quote!(#rt::NoDeletionId),
+    };
+    // One bound, so that a missing or different declaration is one error, at `table_declared`.
+    quote_spanned! {span=>
+        const _: fn() = || {
+            fn __soft_delete_declared<T, M, S, D>()
+            where
+                T: #rt::DeclaredTable<Marker = M, Strategy = S, DeletionId = D>,
+            {
+            }
+            let _ = __soft_delete_declared::<#table::table, #table::#marker, #strategy, #deletion_id>;
+        };
     }
 }

@@ -21,8 +21,9 @@ pub fn expand(input: &Input<'_>, errors: &[syn::Error]) -> TokenStream {
     let errors = errors.iter().map(syn::Error::to_compile_error);
     let stubs = if !table_known(input) {
         TokenStream::new()
-    } else if input.attrs.is_view {
-        // The named model stands for the table; only this struct's own impl is missing.
+    } else if input.attrs.is_view || input.attrs.table_declared.is_some() {
+        // The named model, or the table's own crate, stands for the table; only this
+        // struct's own impl is missing.
         let table = &input.table.path;
         model_stub(input, &quote!(#table::table))
     } else {

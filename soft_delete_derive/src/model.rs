@@ -49,6 +49,8 @@ pub struct Model<'a> {
     pub protect: &'a [Fk],
     pub nullify: &'a [Fk],
     pub hooks: bool,
+    /// `table_declared` (its span): the table's own crate implements the table traits.
+    pub table_declared: Option<proc_macro2::Span>,
 }
 
 /// A validated `#[soft_delete(view_of = Model)]` struct: one more model of a table whose facts

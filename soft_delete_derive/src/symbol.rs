@@ -11,6 +11,7 @@ pub const PROTECT: &str = "protect";
 pub const NULLIFY: &str = "nullify";
 pub const HOOKS: &str = "hooks";
 pub const VIEW_OF: &str = "view_of";
+pub const TABLE_DECLARED: &str = "table_declared";
 
 /// The keys `#[soft_delete(...)]` accepts, for "unknown key" messages.
 pub const KEYS: &[&str] = &[
@@ -22,6 +23,7 @@ pub const KEYS: &[&str] = &[
     NULLIFY,
     HOOKS,
     VIEW_OF,
+    TABLE_DECLARED,
 ];
 
 pub const TABLE_NAME: &str = "table_name";

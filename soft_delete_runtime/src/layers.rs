@@ -9,6 +9,7 @@ use std::path::Path;
 /// The modules of each layer, bottom-up.
 const LAYERS: &[&[&str]] = &[
     &[
+        "declared",
         "error",
         "hooks",
         "key",

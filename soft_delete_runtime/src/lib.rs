@@ -50,6 +50,7 @@
 
 // Layers, bottom-up; a module imports only from its own layer or below (see ARCHITECTURE.md and
 // the `layers` test). Data:
+mod declared;
 mod error;
 mod hooks;
 mod key;
@@ -80,6 +81,7 @@ mod model;
 mod layers;
 
 pub use connection::{BackendOf, SoftDeleteConnection};
+pub use declared::{DeclaredTable, NoDeletionId};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
 pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
@@ -117,6 +119,7 @@ pub mod prelude {
 /// Items the derive's generated code refers to. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::declared::Declared;
     pub use crate::registry::Registration;
     pub use diesel;
     pub use inventory;

@@ -66,6 +66,37 @@ impl<Col: Expression<SqlType = Bool>> MarkerStrategy<Col> for Flag {
     }
 }
 
+/// The strategy a marker column's SQL type implies, for tables declared with
+/// [`soft_delete_table!`](crate::soft_delete_table): `Nullable<Timestamp>` → [`Timestamp`],
+/// `Nullable<Timestamptz>` (PostgreSQL) or `Nullable<TimestamptzSqlite>` (SQLite) →
+/// [`TimestampTz`], `Bool` → [`Flag`].
+#[diagnostic::on_unimplemented(
+    message = "a marker column must be `Nullable<Timestamp>`, `Nullable<Timestamptz>` or `Bool`, not `{Self}`",
+    note = "name the table's marker column in `soft_delete_table!(table, marker, deletion_id)`"
+)]
+pub trait MarkerSqlType {
+    /// The strategy.
+    type Strategy;
+}
+
+impl MarkerSqlType for diesel::sql_types::Nullable<diesel::sql_types::Timestamp> {
+    type Strategy = Timestamp;
+}
+
+#[cfg(feature = "postgres")]
+impl MarkerSqlType for diesel::sql_types::Nullable<diesel::sql_types::Timestamptz> {
+    type Strategy = TimestampTz;
+}
+
+#[cfg(feature = "sqlite")]
+impl MarkerSqlType for diesel::sql_types::Nullable<diesel::sql_types::TimestamptzSqlite> {
+    type Strategy = TimestampTz;
+}
+
+impl MarkerSqlType for Bool {
+    type Strategy = Flag;
+}
+
 /// Strategies whose marker records *when* a row was hidden (needed by `purge`).
 #[diagnostic::on_unimplemented(
     message = "`purge` needs a timestamp marker, but this model marks hidden rows with `{Self}`",

@@ -45,6 +45,8 @@ impl Graph {
         for parent in parents {
             for edge in parent.cascade {
                 let child = (edge.child)();
+                // A table declared in its schema crate that no linked model maps.
+                tables.entry(child.identity()).or_insert(child);
                 let list = incoming.entry(child.identity()).or_default();
                 if !list
                     .iter()
@@ -111,6 +113,15 @@ pub(crate) fn intern(name: &str) -> &'static str {
     let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
     others.insert(leaked);
     leaked
+}
+
+/// The facts a linked model registered for the table `identity` names, read straight from the
+/// registrations (not from [`graph`], whose construction asks the tables for their facts).
+pub(crate) fn registered(identity: &str) -> Option<&'static TableMeta> {
+    inventory::iter::<Registration>
+        .into_iter()
+        .map(|reg| (reg.0)())
+        .find(|meta| meta.identity() == identity)
 }
 
 pub(crate) fn graph() -> &'static Graph {

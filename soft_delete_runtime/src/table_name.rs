@@ -80,6 +80,18 @@ impl ColumnsRef {
         }
     }
 
+    /// The primary-key columns of table `T`, in key order.
+    pub const fn primary_key_of<T>() -> ColumnsRef
+    where
+        T: diesel::Table + Default + 'static,
+        T::PrimaryKey: QueryFragment<RenderDb>,
+    {
+        ColumnsRef {
+            read: || read_columns(&T::default().primary_key()),
+            columns: OnceLock::new(),
+        }
+    }
+
     /// The column names.
     pub fn get(&self) -> &'static [&'static str] {
         self.columns

@@ -33,6 +33,8 @@ mod qualified;
 mod reads;
 #[path = "single_table.rs"]
 mod single_table;
+#[path = "split.rs"]
+mod split;
 #[path = "table_names.rs"]
 mod table_names;
 #[path = "views.rs"]

@@ -28,6 +28,8 @@ mod policies;
 mod reads;
 #[path = "single_table.rs"]
 mod single_table;
+#[path = "split.rs"]
+mod split;
 #[path = "table_names.rs"]
 mod table_names;
 #[path = "views.rs"]
