@@ -61,7 +61,7 @@ fn flag_model_with_string_key_and_hooks() {
 #[test]
 fn errors_are_combined() {
     let out = crate::derive(quote::quote! {
-        #[diesel(primary_key(a, b))]
+        #[diesel(primary_key(a, c))]
         #[soft_delete(deletion_id = nope)]
         struct Bad { a: i32, b: i32 }
     })

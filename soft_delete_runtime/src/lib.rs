@@ -52,6 +52,7 @@
 // the `layers` test). Data:
 mod error;
 mod hooks;
+mod key;
 pub mod marker;
 mod meta;
 mod options;
@@ -82,7 +83,10 @@ pub use connection::{BackendOf, SoftDeleteConnection};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
 pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
-pub use meta::{CascadeEdge, MarkerKind, NullableForeignKey, NullifyEdge, ProtectEdge, TableMeta};
+pub use key::key_text;
+pub use meta::{
+    CascadeEdge, ForeignKey, MarkerKind, NullableForeignKey, NullifyEdge, ProtectEdge, TableMeta,
+};
 pub use model::{KeyFilter, SoftDelete};
 pub use options::{DeleteOptions, EraseOptions, PurgeOptions, RedactOptions, RestoreOptions};
 pub use record::{Changeset, ChangesetFilter, ChangesetRows, Erasure, MAX_TEXT_BYTES};

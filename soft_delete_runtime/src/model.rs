@@ -1,14 +1,11 @@
 //! `SoftDelete`: what a `#[derive(SoftDeletable)]` model can do.
 
-use std::fmt::Display;
-
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::methods::FilterDsl;
 use diesel::sql_types::BoolOrNullableBool;
-use diesel::{ExpressionMethods, Table};
 
 use crate::connection::SoftDeleteConnection;
 use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
@@ -29,11 +26,16 @@ use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 pub trait SoftDelete: Sized {
     /// The model's Diesel table.
     type Table: SoftDeleteTable;
-    /// The Rust type of the primary key.
-    type Key: Clone + Display;
+    /// The Rust type of the primary key: the key field's type, or a tuple of the key fields'
+    /// types in key order for a composite key (`#[diesel(primary_key(post_id, tag_id))]`).
+    type Key: Clone;
 
-    /// This row's primary key.
-    fn key(&self) -> &Self::Key;
+    /// This row's primary key (a tuple for a composite key).
+    fn key(&self) -> Self::Key;
+
+    /// This row's primary key in the text form the changeset record holds ([`crate::key_text`]):
+    /// `42`, or `["7","rust"]` for a composite key.
+    fn key_text(&self) -> String;
 
     /// Live rows: `table.filter(deleted_at.is_null())`.
     fn active() -> Active<Self::Table>
@@ -90,7 +92,7 @@ pub trait SoftDelete: Sized {
         let root = engine::soft_delete::Root {
             meta: Self::Table::meta(),
             filter: &*filter,
-            key: Some(self.key().to_string()),
+            key: Some(self.key_text()),
         };
         engine::soft_delete::soft_delete(conn, root, &options)
     }
@@ -148,7 +150,7 @@ pub trait SoftDelete: Sized {
         Self: KeyFilter<C::Backend>,
     {
         let filter = self.key_filter();
-        let key = self.key().to_string();
+        let key = self.key_text();
         engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &key, &options)
     }
 
@@ -177,7 +179,7 @@ pub trait SoftDelete: Sized {
         Self: KeyFilter<C::Backend>,
     {
         let filter = self.key_filter();
-        let key = self.key().to_string();
+        let key = self.key_text();
         engine::erase::erase(conn, Self::Table::meta(), &*filter, &key, &options)
     }
 
@@ -220,26 +222,9 @@ pub trait SoftDelete: Sized {
 
 /// The `primary_key = self.key()` predicate of a model, for backend `DB`.
 ///
-/// Implemented for every [`SoftDelete`] model whose key type Diesel can bind on `DB`.
+/// `#[derive(SoftDeletable)]` implements it for every backend that can bind the key's columns
+/// (`id = $1`, or `post_id = $1 AND tag_id = $2` for a composite key).
 pub trait KeyFilter<DB: Backend>: SoftDelete {
     /// `primary_key = self.key()`.
     fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_>;
-}
-
-type PrimaryKeyOf<M> = <<M as SoftDelete>::Table as Table>::PrimaryKey;
-
-impl<M, DB> KeyFilter<DB> for M
-where
-    M: SoftDelete,
-    DB: Backend,
-    PrimaryKeyOf<M>: Expression,
-    <PrimaryKeyOf<M> as Expression>::SqlType:
-        diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
-    M::Key: diesel::expression::AsExpression<<PrimaryKeyOf<M> as Expression>::SqlType>,
-    diesel::dsl::Eq<PrimaryKeyOf<M>, M::Key>: QueryFragment<DB> + 'static,
-{
-    fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_> {
-        let pk = M::Table::default().primary_key();
-        Box::new(pk.eq(self.key().clone()))
-    }
 }

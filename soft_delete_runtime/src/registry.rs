@@ -22,7 +22,7 @@ inventory::collect!(Registration);
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Incoming {
     pub(crate) parent: &'static TableMeta,
-    pub(crate) fk: &'static str,
+    pub(crate) fk: &'static [&'static str],
 }
 
 pub(crate) struct Graph {

@@ -11,6 +11,8 @@ mod rows;
 mod backends;
 #[path = "cascade.rs"]
 mod cascade;
+#[path = "composite.rs"]
+mod composite;
 #[path = "concurrency.rs"]
 mod concurrency;
 #[path = "fault_injection.rs"]

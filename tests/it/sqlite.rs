@@ -10,6 +10,8 @@ mod rows;
 mod backends;
 #[path = "cascade.rs"]
 mod cascade;
+#[path = "composite.rs"]
+mod composite;
 #[path = "fault_injection.rs"]
 mod fault_injection;
 #[path = "leaks.rs"]

@@ -107,7 +107,7 @@ fn outputs<DB>(tree: &Tree<'_, DB>) -> Vec<statements::export::Output> {
     for (i, n) in tree.nodes.iter().enumerate() {
         for edge in n.table.nullify {
             let pick = Pick::Nullified {
-                fk: edge.fk,
+                fk: std::slice::from_ref(&edge.fk),
                 parent: i,
             };
             let at = outputs
@@ -117,7 +117,7 @@ fn outputs<DB>(tree: &Tree<'_, DB>) -> Vec<statements::export::Output> {
                 Some(o) => outputs[o].picks.push(pick),
                 None => {
                     let columns = edge.columns.get();
-                    let Some(order) = columns.first() else {
+                    let Some(order) = columns.get(..1) else {
                         continue;
                     };
                     outputs.push(statements::export::Output {

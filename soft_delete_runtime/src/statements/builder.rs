@@ -52,6 +52,33 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         self.parts.push(Part::TableCol(t, column));
         self
     }
+    /// `"a"`, or the row value `("a", "b")` for a composite key: the left side of `IN`.
+    pub(crate) fn cols(&mut self, cols: &'a [&'a str]) -> &mut Self {
+        match cols {
+            [one] => self.ident(one),
+            _ => self.sql("(").list(cols).sql(")"),
+        }
+    }
+    /// `"a", "b"`: a select or `ORDER BY` list.
+    pub(crate) fn list(&mut self, cols: &'a [&'a str]) -> &mut Self {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                self.sql(", ");
+            }
+            self.ident(c);
+        }
+        self
+    }
+    /// `"t"."a", "t"."b"`: a select list of columns qualified by an alias.
+    pub(crate) fn col_list(&mut self, table: &'a str, cols: &'a [&'a str]) -> &mut Self {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                self.sql(", ");
+            }
+            self.col(table, c);
+        }
+        self
+    }
     pub(crate) fn col(&mut self, table: &'a str, column: &'a str) -> &mut Self {
         self.parts.push(Part::Col(table, column));
         self

@@ -23,10 +23,10 @@ pub(crate) struct Node<'a, DB> {
     pub(crate) table: &'static TableMeta,
     /// The root's predicate (the key of the exported row), on the root table only.
     pub(crate) root: Option<&'a dyn QueryFragment<DB>>,
-    /// Cascade edges from earlier nodes: `(fk, parent node)`.
-    pub(crate) incoming: Vec<(&'static str, usize)>,
+    /// Cascade edges from earlier nodes: `(fk columns, parent node)`.
+    pub(crate) incoming: Vec<(&'static [&'static str], usize)>,
     /// Cascade edges from this table to itself (their foreign keys).
-    pub(crate) self_fks: Vec<&'static str>,
+    pub(crate) self_fks: Vec<&'static [&'static str]>,
     /// Name of the recursive common table expression, for a self-referencing table.
     pub(crate) cte: String,
 }
@@ -37,14 +37,17 @@ pub(crate) enum Pick {
     /// The rows of tree node `i`.
     Node(usize),
     /// The rows whose `fk` (a `nullify` edge) names a row of tree node `parent`.
-    Nullified { fk: &'static str, parent: usize },
+    Nullified {
+        fk: &'static [&'static str],
+        parent: usize,
+    },
 }
 
 /// One exported table: its name, columns, ordering column and the predicates of its rows.
 pub(crate) struct Output {
     pub(crate) table: &'static TableName,
     pub(crate) columns: &'static [&'static str],
-    pub(crate) order: &'static str,
+    pub(crate) order: &'static [&'static str],
     pub(crate) picks: Vec<Pick>,
 }
 
@@ -71,7 +74,7 @@ pub(crate) fn export_rows<'a, DB: SoftDeleteBackend>(
             s.sql(") AS ")
                 .ident(row)
                 .sql(" ORDER BY ")
-                .col(row, out.order);
+                .col_list(row, out.order);
         }
         dialect => {
             let (open, close) = match dialect {
@@ -87,7 +90,7 @@ pub(crate) fn export_rows<'a, DB: SoftDeleteBackend>(
             }
             s.sql(close).sql(" FROM ").table(out.table).sql(" WHERE ");
             picks(&mut s, tree, out);
-            s.sql(" ORDER BY ").ident(out.order);
+            s.sql(" ORDER BY ").list(out.order);
         }
     }
     s
@@ -114,11 +117,11 @@ fn picks<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, tree: &'a Tree<'a, DB>
 fn under<'a, DB: SoftDeleteBackend>(
     s: &mut Stmt<'a, DB>,
     tree: &'a Tree<'a, DB>,
-    fk: &'static str,
+    fk: &'static [&'static str],
     parent: usize,
 ) {
     let p = tree.nodes[parent].table;
-    s.ident(fk).sql(" IN (SELECT ").ident(p.primary_key);
+    s.cols(fk).sql(" IN (SELECT ").list(p.primary_key);
     s.sql(" FROM ").table(p.sql()).sql(" WHERE ");
     pick(s, tree, parent);
     s.sql(")");
@@ -131,32 +134,44 @@ fn pick<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, tree: &'a Tree<'a, DB>,
         entry(s, tree, i);
         return;
     }
-    let (m, cte, k, c) = (node.table, node.cte.as_str(), "sd_k", "sd_c");
+    let (m, cte, c) = (node.table, node.cte.as_str(), "sd_c");
+    // The expression's own names for the key columns: `sd_k0`, `sd_k1`, ...
+    let k = &CTE_KEYS[..m.primary_key.len().min(CTE_KEYS.len())];
     s.sql("(")
-        .ident(m.primary_key)
+        .cols(m.primary_key)
         .sql(" IN (WITH RECURSIVE ")
         .ident(cte);
-    s.sql(" (")
-        .ident(k)
-        .sql(") AS (SELECT ")
-        .ident(m.primary_key);
+    s.sql(" (").list(k).sql(") AS (SELECT ").list(m.primary_key);
     s.sql(" FROM ").table(m.sql()).sql(" WHERE ");
     entry(s, tree, i);
-    s.sql(" UNION SELECT ").col(c, m.primary_key);
+    s.sql(" UNION SELECT ").col_list(c, m.primary_key);
     s.sql(" FROM ").table(m.sql()).sql(" AS ").ident(c);
     s.sql(" INNER JOIN ").ident(cte).sql(" ON ");
     for (j, fk) in node.self_fks.iter().enumerate() {
         if j > 0 {
             s.sql(" OR ");
         }
-        s.col(c, fk).sql(" = ").col(cte, k);
+        s.sql("(");
+        for (n, (fk, k)) in fk.iter().zip(k).enumerate() {
+            if n > 0 {
+                s.sql(" AND ");
+            }
+            s.col(c, fk).sql(" = ").col(cte, k);
+        }
+        s.sql(")");
     }
     s.sql(") SELECT ")
-        .ident(k)
+        .list(k)
         .sql(" FROM ")
         .ident(cte)
         .sql("))");
 }
+
+/// Column names of the recursive expression's key (a composite key has at most this many
+/// columns in a self-referencing export; Diesel's `table!` allows more, no schema seen needs it).
+const CTE_KEYS: &[&str] = &[
+    "sd_k0", "sd_k1", "sd_k2", "sd_k3", "sd_k4", "sd_k5", "sd_k6", "sd_k7",
+];
 
 /// The rows node `i` is entered by: the root's key, or a row of a parent node.
 fn entry<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, tree: &'a Tree<'a, DB>, i: usize) {

@@ -33,8 +33,8 @@ pub(crate) struct Edge {
     pub(crate) parent: &'static TableMeta,
     /// The parent's `deletion_id` column.
     pub(crate) parent_did: &'static str,
-    /// The child's foreign-key column naming the parent's primary key.
-    pub(crate) fk: &'static str,
+    /// The child's foreign-key columns naming the parent's primary key.
+    pub(crate) fk: &'static [&'static str],
     pub(crate) child: &'static TableMeta,
 }
 
@@ -42,7 +42,7 @@ impl Edge {
     /// The edge `parent -> child` through `fk`; `None` when `parent` has no `deletion_id`.
     pub(crate) fn new(
         parent: &'static TableMeta,
-        fk: &'static str,
+        fk: &'static [&'static str],
         child: &'static TableMeta,
     ) -> Option<Edge> {
         Some(Edge {
