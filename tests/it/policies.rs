@@ -831,6 +831,11 @@ fn nullify_from_a_model_without_deletion_id() {
             .soft_delete_with(&mut conn, long_ago.clone())
             .expect("hide");
     }
+    let hidden: Vec<Owner> = Owner::only_deleted()
+        .select(Owner::as_select())
+        .load(&mut conn)
+        .expect("hidden");
+    assert!(hidden.iter().all(|o| o.deleted_at.is_some()) && hidden.len() == 2);
     let cutoff = crate::common::at(2021, 1, 1, 0, 0, 0);
     let report =
         Owner::purge_with(&mut conn, PurgeOptions::new(cutoff).batch_size(1)).expect("purge");
