@@ -2,14 +2,17 @@
 //!
 //! Each case builds a random forest over the test schema (authors → posts → comments,
 //! tags → post_tags ← posts, the self-referencing `categories` tree with shuffled ids, and a few
-//! `invoices` that protect posts), then runs a random sequence of operations: soft delete of a
+//! `invoices` that protect posts, and members → threads → votes where votes also name their
+//! member through a `nullify` edge), then runs a random sequence of operations: soft delete of a
 //! row at any level, bulk `soft_delete_where`, restore by row and by changeset id (known,
-//! already restored, or unknown), hard delete, purge with a cutoff and a batch size, and plain
-//! inserts of live rows under any parent (live or hidden).
+//! already restored, or unknown), hard delete, erase (by the data-protection officer, or refused
+//! by the members' rule), purge with a cutoff and a batch size, and plain inserts of live rows
+//! under any parent (live or hidden). Hard delete, erase and purge clear the member of the votes
+//! that survive their member.
 //!
 //! An in-memory reference model implements the documented semantics independently of the engine.
 //! After every step the database (every row of every table, and `soft_delete_changesets`) must
-//! equal the model exactly, and every return value (changeset record, restore report, removed
+//! equal the model exactly (and the erasure records too), and every return value (changeset record, restore report, removed
 //! counts, error variant) must be the one the model predicts. Failures shrink to a minimal
 //! replayable sequence (proptest), persisted in `tests/it/model_based*.proptest-regressions`.
 //!
@@ -45,15 +48,21 @@ enum Tbl {
     Tags,
     PostTags,
     Categories,
+    Members,
+    Threads,
+    Votes,
 }
 
-const TABLES: [Tbl; 6] = [
+const TABLES: [Tbl; 9] = [
     Tbl::Authors,
     Tbl::Posts,
     Tbl::Comments,
     Tbl::Tags,
     Tbl::PostTags,
     Tbl::Categories,
+    Tbl::Members,
+    Tbl::Threads,
+    Tbl::Votes,
 ];
 
 impl Tbl {
@@ -65,13 +74,19 @@ impl Tbl {
             Tbl::Tags => "tags",
             Tbl::PostTags => "post_tags",
             Tbl::Categories => "categories",
+            Tbl::Members => "members",
+            Tbl::Threads => "threads",
+            Tbl::Votes => "ballots",
         }
     }
 
-    /// The cascade parents of a row, one per foreign-key column, in column order.
+    /// The cascade parents of a row, one per foreign-key column, in column order. (A vote's
+    /// second foreign key, its member, is a `nullify` edge, not a cascade parent.)
     fn parent_tables(self) -> &'static [Tbl] {
         match self {
-            Tbl::Authors | Tbl::Tags => &[],
+            Tbl::Authors | Tbl::Tags | Tbl::Members => &[],
+            Tbl::Threads => &[Tbl::Members],
+            Tbl::Votes => &[Tbl::Threads],
             Tbl::Posts => &[Tbl::Authors],
             Tbl::Comments => &[Tbl::Posts],
             Tbl::PostTags => &[Tbl::Posts, Tbl::Tags],
@@ -99,6 +114,7 @@ enum Failure {
     Protected,
     ChangesetNotFound(i64),
     AlreadyRestored(i64),
+    Refused(&'static str),
 }
 
 fn failure_of(e: &SoftDeleteError) -> Option<Failure> {
@@ -111,6 +127,7 @@ fn failure_of(e: &SoftDeleteError) -> Option<Failure> {
         }
         SoftDeleteError::ChangesetNotFound { id } => Failure::ChangesetNotFound(*id),
         SoftDeleteError::AlreadyRestored { id } => Failure::AlreadyRestored(*id),
+        SoftDeleteError::Refused { table, .. } => Failure::Refused(table),
         _ => return None,
     })
 }
@@ -145,6 +162,8 @@ struct Model {
     /// Rows whose new `deletion_id` the contract leaves open between several changesets (a
     /// join row under two hidden parents), resolved against the database at the next comparison.
     open: BTreeMap<Key, BTreeSet<i64>>,
+    /// The erasure records, by id.
+    erasures: BTreeMap<i64, Erasure>,
 }
 
 impl Model {
@@ -353,7 +372,7 @@ impl Model {
         }
         let cs = self.changesets.get_mut(&id).expect("known changeset");
         cs.restored_at = Some(at);
-        cs.restored_by = Some("restorer".to_owned());
+        cs.restored_by = Some("admin".to_owned());
         Ok((count_keys(&restored), cs.clone()))
     }
 
@@ -370,8 +389,9 @@ impl Model {
         }
     }
 
-    /// Permanent deletion of one row with every descendant, live or hidden.
-    fn hard_delete(&mut self, k: Key) -> Result<Counts, Failure> {
+    /// Permanent deletion of one row with every descendant, live or hidden: the rows removed
+    /// and the rows nullified per table.
+    fn hard_delete(&mut self, k: Key) -> Result<(Counts, Counts), Failure> {
         if !self.rows.contains_key(&k) {
             return Err(Failure::NotFound(k.0.name()));
         }
@@ -379,10 +399,24 @@ impl Model {
         if self.invoices_on(&set) > 0 {
             return Err(Failure::Protected);
         }
-        for r in &set {
+        Ok(self.remove(&set))
+    }
+
+    /// Removes `set`, then clears the member of the surviving votes whose member went
+    /// (`nullify(votes::member_id)`); the rows removed, and the rows nullified, per table.
+    fn remove(&mut self, set: &BTreeSet<Key>) -> (Counts, Counts) {
+        for r in set {
             self.rows.remove(r);
         }
-        Ok(count_keys(&set))
+        let mut nullified = Counts::new();
+        for ((t, _), row) in self.rows.iter_mut() {
+            let gone = |m: &Option<i32>| m.is_some_and(|m| set.contains(&(Tbl::Members, m)));
+            if *t == Tbl::Votes && gone(&row.fks[1]) {
+                row.fks[1] = None;
+                *nullified.entry(t.name()).or_default() += 1;
+            }
+        }
+        (count_keys(set), nullified)
     }
 
     /// Purge: batches of up to `batch` rows of `t` hidden before `cutoff` (lowest ids first),
@@ -412,9 +446,8 @@ impl Model {
             if live_below || self.invoices_on(&set) > 0 {
                 return (Err(Failure::Protected), removed, batches);
             }
-            for r in &set {
-                self.rows.remove(r);
-                *removed.entry(r.0.name()).or_default() += 1;
+            for (t, n) in self.remove(&set).0 {
+                *removed.entry(t).or_default() += n;
             }
             batches += 1;
         }
@@ -441,17 +474,49 @@ struct Forest {
     category_ids: Vec<usize>,
     /// Post pick per invoice.
     invoices: Vec<u8>,
+    members: u8,
+    /// Member pick per thread.
+    threads: Vec<u8>,
+    /// (thread pick, member pick or none) per vote.
+    votes: Vec<(u8, Option<u8>)>,
 }
 
 #[derive(Clone, Debug)]
 enum Op {
-    SoftDelete { table: Tbl, pick: u16 },
-    SoftDeleteWhere { table: Tbl, picks: Vec<u16> },
-    RestoreRow { table: Tbl, pick: u16 },
-    RestoreChangeset { pick: u16 },
-    HardDelete { table: Tbl, pick: u16 },
-    Purge { table: Tbl, cutoff: u16, batch: u8 },
-    Insert { table: Tbl, parents: (u16, u16) },
+    SoftDelete {
+        table: Tbl,
+        pick: u16,
+    },
+    SoftDeleteWhere {
+        table: Tbl,
+        picks: Vec<u16>,
+    },
+    RestoreRow {
+        table: Tbl,
+        pick: u16,
+    },
+    RestoreChangeset {
+        pick: u16,
+    },
+    HardDelete {
+        table: Tbl,
+        pick: u16,
+    },
+    /// `dpo`: by the data-protection officer, whom the members' erase rule requires.
+    Erase {
+        table: Tbl,
+        pick: u16,
+        dpo: bool,
+    },
+    Purge {
+        table: Tbl,
+        cutoff: u16,
+        batch: u8,
+    },
+    Insert {
+        table: Tbl,
+        parents: (u16, u16),
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -478,9 +543,23 @@ fn forest() -> impl Strategy<Value = Forest> {
         prop::collection::vec(any::<(u8, u8)>(), 0..4),
         categories,
         prop::collection::vec(any::<u8>(), 0..=1),
+        (
+            1u8..=2,
+            prop::collection::vec(any::<u8>(), 0..4),
+            prop::collection::vec(any::<(u8, Option<u8>)>(), 0..8),
+        ),
     )
         .prop_map(
-            |(authors, posts, comments, tags, post_tags, (categories, category_ids), invoices)| {
+            |(
+                authors,
+                posts,
+                comments,
+                tags,
+                post_tags,
+                (categories, category_ids),
+                invoices,
+                (members, threads, votes),
+            )| {
                 Forest {
                     authors,
                     posts,
@@ -490,6 +569,9 @@ fn forest() -> impl Strategy<Value = Forest> {
                     categories,
                     category_ids,
                     invoices,
+                    members,
+                    threads,
+                    votes,
                 }
             },
         )
@@ -504,6 +586,11 @@ fn op(purge_tables: Vec<Tbl>) -> impl Strategy<Value = Op> {
         3 => (table(), any::<u16>()).prop_map(|(table, pick)| Op::RestoreRow { table, pick }),
         3 => any::<u16>().prop_map(|pick| Op::RestoreChangeset { pick }),
         1 => (table(), any::<u16>()).prop_map(|(table, pick)| Op::HardDelete { table, pick }),
+        1 => (table(), any::<u16>(), any::<bool>())
+            .prop_map(|(table, pick, dpo)| Op::Erase { table, pick, dpo }),
+        // Members again, where the `nullify` edge starts.
+        1 => any::<u16>().prop_map(|pick| Op::Erase { table: Tbl::Members, pick, dpo: true }),
+        1 => any::<u16>().prop_map(|pick| Op::HardDelete { table: Tbl::Members, pick }),
         2 => (prop::sample::select(purge_tables), any::<u16>(), any::<u8>())
             .prop_map(|(table, cutoff, batch)| Op::Purge { table, cutoff, batch }),
         1 => (table(), any::<(u16, u16)>())
@@ -578,6 +665,24 @@ fn build(forest: &Forest) -> (Model, Vec<NewRow>, Vec<(i32, i32)>) {
                     vec![Some(i32::from(*p) % np + 1), Some(tag)],
                 );
             }
+        }
+    }
+    for _ in 0..forest.members {
+        add(&mut m, Tbl::Members, vec![]);
+    }
+    let nm = i32::from(forest.members);
+    for t in &forest.threads {
+        add(&mut m, Tbl::Threads, vec![Some(i32::from(*t) % nm + 1)]);
+    }
+    let nt = forest.threads.len() as i32;
+    if nt > 0 {
+        for (t, member) in &forest.votes {
+            let member = member.map(|p| i32::from(p) % nm + 1);
+            add(
+                &mut m,
+                Tbl::Votes,
+                vec![Some(i32::from(*t) % nt + 1), member],
+            );
         }
     }
     // Categories: node i has id category_ids[i] + 1; inserted in node order (parents first).
@@ -764,6 +869,23 @@ fn insert(conn: &mut Conn, (t, id): Key, fks: &[Option<i32>]) -> QueryResult<()>
                 categories::name.eq("k"),
             ))
             .execute(conn),
+        Tbl::Members => diesel::insert_into(members::table)
+            .values((members::id.eq(id), members::name.eq("m")))
+            .execute(conn),
+        Tbl::Threads => diesel::insert_into(threads::table)
+            .values((
+                threads::id.eq(id),
+                threads::member_id.eq(fk(0)),
+                threads::title.eq("t"),
+            ))
+            .execute(conn),
+        Tbl::Votes => diesel::insert_into(votes::table)
+            .values((
+                votes::id.eq(id),
+                votes::thread_id.eq(fk(0)),
+                votes::member_id.eq(fks[1]),
+            ))
+            .execute(conn),
     }
     .map(|_| ())
 }
@@ -840,6 +962,35 @@ fn load(conn: &mut Conn) -> diesel::QueryResult<BTreeMap<Key, Row>> {
     {
         put(Tbl::Categories, id, vec![p], d, x);
     }
+    for (id, d, x) in members::table
+        .select((members::id, members::deleted_at, members::deletion_id))
+        .load::<Flat>(conn)?
+    {
+        put(Tbl::Members, id, vec![], d, x);
+    }
+    for (id, m, d, x) in threads::table
+        .select((
+            threads::id,
+            threads::member_id,
+            threads::deleted_at,
+            threads::deletion_id,
+        ))
+        .load::<Linked>(conn)?
+    {
+        put(Tbl::Threads, id, vec![Some(m)], d, x);
+    }
+    for (id, t, m, d, x) in votes::table
+        .select((
+            votes::id,
+            votes::thread_id,
+            votes::member_id,
+            votes::deleted_at,
+            votes::deletion_id,
+        ))
+        .load::<(i32, i32, Option<i32>, Option<NaiveDateTime>, Option<i64>)>(conn)?
+    {
+        put(Tbl::Votes, id, vec![Some(t), m], d, x);
+    }
     Ok(out)
 }
 
@@ -865,8 +1016,15 @@ fn compare(conn: &mut Conn, m: &mut Model, stats: &Stats) -> Result<(), String> 
     }
     let cs = load_changesets(conn).map_err(|e| format!("load changesets: {e}"))?;
     stats.bump(&stats.rows_checked, (db.len() + cs.len()) as u64);
+    let erasures: BTreeMap<i64, Erasure> = Erasure::list(conn)
+        .map_err(|e| format!("load erasures: {e}"))?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    stats.bump(&stats.rows_checked, erasures.len() as u64);
     let mut problems = diff("row", &m.rows, &db);
     problems.extend(diff("changeset", &m.changesets, &cs));
+    problems.extend(diff("erasure", &m.erasures, &erasures));
     if problems.is_empty() {
         Ok(())
     } else {
@@ -878,7 +1036,8 @@ fn reset(conn: &mut Conn) -> QueryResult<()> {
     conn.batch_execute(
         "DELETE FROM invoices; DELETE FROM post_tags; DELETE FROM comments; DELETE FROM posts;
          DELETE FROM authors; DELETE FROM tags; UPDATE categories SET parent_id = NULL;
-         DELETE FROM categories; DELETE FROM soft_delete_changesets;",
+         DELETE FROM categories; DELETE FROM ballots; DELETE FROM threads; DELETE FROM members;
+         DELETE FROM soft_delete_changesets; DELETE FROM soft_delete_erasures;",
     )
 }
 
@@ -895,6 +1054,9 @@ fn soft_delete_row(
         Tbl::Tags => keys::tag(id).soft_delete_with(conn, o),
         Tbl::PostTags => keys::post_tag(id).soft_delete_with(conn, o),
         Tbl::Categories => keys::category(id).soft_delete_with(conn, o),
+        Tbl::Members => keys::member(id).soft_delete_with(conn, o),
+        Tbl::Threads => keys::thread(id).soft_delete_with(conn, o),
+        Tbl::Votes => keys::vote(id).soft_delete_with(conn, o),
     }
 }
 
@@ -911,6 +1073,9 @@ fn restore_row(
         Tbl::Tags => keys::tag(id).restore_with(conn, o),
         Tbl::PostTags => keys::post_tag(id).restore_with(conn, o),
         Tbl::Categories => keys::category(id).restore_with(conn, o),
+        Tbl::Members => keys::member(id).restore_with(conn, o),
+        Tbl::Threads => keys::thread(id).restore_with(conn, o),
+        Tbl::Votes => keys::vote(id).restore_with(conn, o),
     }
 }
 
@@ -922,6 +1087,28 @@ fn hard_delete_row(conn: &mut Conn, t: Tbl, id: i32) -> Result<TableCounts, Soft
         Tbl::Tags => keys::tag(id).hard_delete(conn),
         Tbl::PostTags => keys::post_tag(id).hard_delete(conn),
         Tbl::Categories => keys::category(id).hard_delete(conn),
+        Tbl::Members => keys::member(id).hard_delete(conn),
+        Tbl::Threads => keys::thread(id).hard_delete(conn),
+        Tbl::Votes => keys::vote(id).hard_delete(conn),
+    }
+}
+
+fn erase_row(
+    conn: &mut Conn,
+    t: Tbl,
+    id: i32,
+    o: EraseOptions,
+) -> Result<Erasure, SoftDeleteError> {
+    match t {
+        Tbl::Authors => keys::author(id).erase(conn, o),
+        Tbl::Posts => keys::post(id).erase(conn, o),
+        Tbl::Comments => keys::comment(id).erase(conn, o),
+        Tbl::Tags => keys::tag(id).erase(conn, o),
+        Tbl::PostTags => keys::post_tag(id).erase(conn, o),
+        Tbl::Categories => keys::category(id).erase(conn, o),
+        Tbl::Members => keys::member(id).erase(conn, o),
+        Tbl::Threads => keys::thread(id).erase(conn, o),
+        Tbl::Votes => keys::vote(id).erase(conn, o),
     }
 }
 
@@ -938,6 +1125,9 @@ fn soft_delete_where(
         Tbl::Tags => Tag::soft_delete_where_with(conn, tags::id.eq_any(ids), o),
         Tbl::PostTags => PostTag::soft_delete_where_with(conn, post_tags::id.eq_any(ids), o),
         Tbl::Categories => Category::soft_delete_where_with(conn, categories::id.eq_any(ids), o),
+        Tbl::Members => Member::soft_delete_where_with(conn, members::id.eq_any(ids), o),
+        Tbl::Threads => Thread::soft_delete_where_with(conn, threads::id.eq_any(ids), o),
+        Tbl::Votes => Vote::soft_delete_where_with(conn, votes::id.eq_any(ids), o),
     }
 }
 
@@ -949,6 +1139,9 @@ fn purge(conn: &mut Conn, t: Tbl, o: PurgeOptions) -> Result<PurgeReport, SoftDe
         Tbl::Tags => Tag::purge_with(conn, o),
         Tbl::PostTags => PostTag::purge_with(conn, o),
         Tbl::Categories => Category::purge_with(conn, o),
+        Tbl::Members => Member::purge_with(conn, o),
+        Tbl::Threads => Thread::purge_with(conn, o),
+        Tbl::Votes => Vote::purge_with(conn, o),
     }
 }
 
@@ -977,7 +1170,8 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             .reason(reason.clone())
             .at(at)
     };
-    let restore_opts = RestoreOptions::new().actor("restorer").at(at);
+    // `admin`: the members' restore rule lets an admin restore.
+    let restore_opts = RestoreOptions::new().actor("admin").at(at);
     match op {
         Op::SoftDelete { table, pick } => {
             let id = pick_row(m, *table, *pick);
@@ -1040,12 +1234,58 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             let mut next = m.clone();
             let model = next.hard_delete((*table, id));
             let db = hard_delete_row(conn, *table, id);
-            if let Some((counts, removed)) = outcome(model, db, stats, "hard_delete")? {
+            if let Some(((counts, nullified), removed)) = outcome(model, db, stats, "hard_delete")?
+            {
+                if !nullified.is_empty() {
+                    stats.record("hard_delete ok, votes nullified".to_owned());
+                }
                 if counts_of(&removed) != counts {
                     return Err(format!(
                         "hard delete removed {removed:?}, model expected {counts:?}"
                     ));
                 }
+                *m = next;
+            }
+        }
+        Op::Erase { table, pick, dpo } => {
+            let id = pick_row(m, *table, *pick);
+            let actor = if *dpo { "dpo" } else { "model" };
+            let mut next = m.clone();
+            let model = if *table == Tbl::Members && !dpo {
+                Err(Failure::Refused("members"))
+            } else {
+                next.hard_delete((*table, id))
+            };
+            let options = EraseOptions::new()
+                .actor(actor)
+                .reason(reason.clone())
+                .at(at);
+            let db = erase_row(conn, *table, id, options);
+            if let Some(((removed, nullified), erasure)) = outcome(model, db, stats, "erase")? {
+                let expected = Erasure {
+                    id: erasure.id,
+                    erased_at: at,
+                    actor: Some(actor.to_owned()),
+                    reason: Some(reason.clone()),
+                    table: table.name().to_owned(),
+                    key: Some(id.to_string()),
+                    removed: erasure.removed.clone(),
+                    nullified: erasure.nullified.clone(),
+                };
+                if counts_of(&erasure.removed) != removed
+                    || counts_of(&erasure.nullified) != nullified
+                    || erasure != expected
+                    || next.erasures.contains_key(&erasure.id)
+                {
+                    return Err(format!(
+                        "erasure {erasure:?}, model expected {removed:?} removed and \
+                         {nullified:?} nullified"
+                    ));
+                }
+                if !nullified.is_empty() {
+                    stats.record("erase ok, votes nullified".to_owned());
+                }
+                next.erasures.insert(erasure.id, erasure);
                 *m = next;
             }
         }
@@ -1098,6 +1338,16 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
                 } else {
                     pick(m, Tbl::Categories, *a)
                 }]),
+                Tbl::Members => Some(vec![]),
+                Tbl::Threads => pick(m, Tbl::Members, *a).map(|p| vec![Some(p)]),
+                Tbl::Votes => pick(m, Tbl::Threads, *a).map(|t| {
+                    let member = if b % 3 == 0 {
+                        None
+                    } else {
+                        pick(m, Tbl::Members, *b)
+                    };
+                    vec![Some(t), member]
+                }),
             };
             if let Some(fks) = fks {
                 let id = m.alloc(*table);

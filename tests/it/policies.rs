@@ -761,3 +761,91 @@ fn export_tree_follows_a_self_reference_to_any_depth() {
     );
     eprintln!("export of a 5-deep self-referencing tree: {statements} statements");
 }
+
+diesel::table! {
+    /// A model without `deletion_id` (no cascade) that nullifies `pets`.
+    owners (id) {
+        id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pets (id) {
+        id -> Integer,
+        owner_id -> Nullable<Integer>,
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = owners)]
+#[soft_delete(nullify(pets::owner_id))]
+struct Owner {
+    id: i32,
+    deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+fn owner(id: i32) -> Owner {
+    Owner {
+        id,
+        deleted_at: None,
+    }
+}
+
+fn pet_owners(conn: &mut Conn) -> Vec<(i32, Option<i32>)> {
+    pets::table
+        .select((pets::id, pets::owner_id))
+        .order(pets::id)
+        .load(conn)
+        .expect("pets")
+}
+
+/// Without `deletion_id` a removal is one `DELETE` of the seed rows; their `nullify` edges run
+/// first over the same rows (for a purge: the same batch).
+#[test]
+fn nullify_from_a_model_without_deletion_id() {
+    let mut conn = connect("nullify_without_deletion_id");
+    conn.batch_execute(&soft_delete_fixtures::ddl(
+        Db::DIALECT,
+        "CREATE TABLE owners (id {pk}, deleted_at {ts});
+         CREATE TABLE pets (id {pk}, owner_id INTEGER, FOREIGN KEY (owner_id) REFERENCES owners (id));
+         INSERT INTO owners (id) VALUES (1), (2), (3), (4);
+         INSERT INTO pets (id, owner_id) VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 1);",
+    ))
+    .expect("tables");
+    let removed = owner(1).hard_delete(&mut conn).expect("hard delete");
+    assert_eq!(removed.get("owners"), 1);
+    assert_eq!(
+        pet_owners(&mut conn),
+        [
+            (1, None),
+            (2, Some(2)),
+            (3, Some(3)),
+            (4, Some(4)),
+            (5, None)
+        ]
+    );
+    let long_ago = DeleteOptions::new().at(crate::common::at(2020, 1, 1, 0, 0, 0));
+    for id in [2, 3] {
+        owner(id)
+            .soft_delete_with(&mut conn, long_ago.clone())
+            .expect("hide");
+    }
+    let hidden: Vec<Owner> = Owner::only_deleted()
+        .select(Owner::as_select())
+        .load(&mut conn)
+        .expect("hidden");
+    assert!(hidden.iter().all(|o| o.deleted_at.is_some()) && hidden.len() == 2);
+    let cutoff = crate::common::at(2021, 1, 1, 0, 0, 0);
+    let report =
+        Owner::purge_with(&mut conn, PurgeOptions::new(cutoff).batch_size(1)).expect("purge");
+    assert_eq!((report.removed.get("owners"), report.batches), (2, 2));
+    let erasure = owner(4)
+        .erase(&mut conn, EraseOptions::new())
+        .expect("erase");
+    assert_eq!(erasure.nullified.get("pets"), 1);
+    assert_eq!(
+        pet_owners(&mut conn),
+        [(1, None), (2, None), (3, None), (4, None), (5, None)]
+    );
+}

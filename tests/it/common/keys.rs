@@ -69,3 +69,32 @@ pub fn project(id: i32) -> Project {
         deletion_id: None,
     }
 }
+
+pub fn member(id: i32) -> Member {
+    Member {
+        id,
+        name: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn thread(id: i32) -> Thread {
+    Thread {
+        id,
+        member_id: 0,
+        title: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn vote(id: i32) -> Vote {
+    Vote {
+        id,
+        member_id: None,
+        thread_id: 0,
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
