@@ -60,7 +60,10 @@ fn the_recommended_statements_follow_the_graph() {
         Dialect::Mysql => {
             "CREATE INDEX IF NOT EXISTS `comments_post_id_live` ON `comments` (`post_id`, `deleted_at`);"
         }
-        _ => {
+        Dialect::Sqlite => {
+            r#"CREATE INDEX IF NOT EXISTS "comments_post_id_live" ON "comments" ("post_id", "deleted_at") WHERE "deleted_at" IS NULL;"#
+        }
+        Dialect::Postgres => {
             r#"CREATE INDEX IF NOT EXISTS "comments_post_id_live" ON "comments" ("post_id") WHERE "deleted_at" IS NULL;"#
         }
     };
