@@ -1,7 +1,7 @@
 //! The attribute grammar, parsed once into plain data.
 //!
 //! `#[soft_delete(deleted_at = col | deleted = col, deletion_id = col, cascade(t::fk, ..),
-//! protect(t::fk, ..), hooks)]`, and the parts of `#[diesel(...)]` the derive reads:
+//! protect(t::fk, ..), nullify(t::fk, ..), hooks)]`, and the parts of `#[diesel(...)]` the derive reads:
 //! `table_name`, `primary_key` and, on fields, `column_name`. Errors go to the [`Ctxt`]; a key
 //! that cannot be parsed stops the parsing of its attribute only.
 
@@ -51,6 +51,7 @@ pub struct SoftDeleteAttrs {
     pub deletion_id: Option<Spanned<Ident>>,
     pub cascade: Option<Spanned<Vec<Fk>>>,
     pub protect: Option<Spanned<Vec<Fk>>>,
+    pub nullify: Option<Spanned<Vec<Fk>>>,
     pub hooks: Option<Span>,
     /// `view_of = Model`: this struct is one more model of the table whose facts `Model` states.
     pub view_of: Option<Spanned<Path>>,
@@ -77,7 +78,7 @@ fn keys() -> String {
 
 fn duplicate(key: &Ident) -> syn::Error {
     let msg = match key.to_string().as_str() {
-        CASCADE | PROTECT => format!(
+        CASCADE | PROTECT | NULLIFY => format!(
             "duplicate `{key}` key: list every edge in one `{key}(...)`, \
              for example `{key}(posts::author_id, comments::author_id)`"
         ),
@@ -374,6 +375,10 @@ impl SoftDeleteAttrs {
             PROTECT => {
                 let value = edge_list(input, key)?;
                 set(cx, &mut self.protect, key, Spanned { value, span });
+            }
+            NULLIFY => {
+                let value = edge_list(input, key)?;
+                set(cx, &mut self.nullify, key, Spanned { value, span });
             }
             HOOKS => {
                 if input.peek(Token![=]) || input.peek(syn::token::Paren) {

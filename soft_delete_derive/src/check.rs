@@ -18,6 +18,8 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
     check_cascade_has_deletion_id(cx, input);
     check_cascade_and_protect_disjoint(cx, input);
     check_cascade_listed_once(cx, input);
+    check_nullify_disjoint(cx, input);
+    check_nullify_listed_once(cx, input);
     Some(Model {
         ident: input.ident,
         table: &input.table,
@@ -27,6 +29,7 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
         deletion_id: deletion_id.cloned(),
         cascade: input.attrs.cascade.as_ref().map_or(&[], |c| &c.value),
         protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
+        nullify: input.attrs.nullify.as_ref().map_or(&[], |n| &n.value),
         hooks: input.attrs.hooks.is_some(),
     })
 }
@@ -56,6 +59,7 @@ fn check_view_states_no_facts(cx: &Ctxt, input: &Input<'_>, of: &syn::Path) {
         (attrs.deletion_id.as_ref().map(|d| d.span), "`deletion_id`"),
         (attrs.cascade.as_ref().map(|c| c.span), "`cascade` edges"),
         (attrs.protect.as_ref().map(|p| p.span), "`protect` edges"),
+        (attrs.nullify.as_ref().map(|n| n.span), "`nullify` edges"),
         (attrs.hooks, "`hooks`"),
     ];
     for (span, fact) in facts {
@@ -100,7 +104,11 @@ fn check_primary_key(cx: &Ctxt, input: &Input<'_>) -> Option<Vec<Field>> {
 /// Each edge's foreign key names columns of one table, one per column of this model's key.
 fn check_edge_keys(cx: &Ctxt, input: &Input<'_>, key_len: Option<usize>) {
     let attrs = &input.attrs;
-    let edges = [(CASCADE, &attrs.cascade), (PROTECT, &attrs.protect)];
+    let edges = [
+        (CASCADE, &attrs.cascade),
+        (PROTECT, &attrs.protect),
+        (NULLIFY, &attrs.nullify),
+    ];
     for (key, list) in edges {
         for fk in list.iter().flat_map(|l| &l.value) {
             check_edge_key(cx, input, key, fk, key_len);
@@ -109,6 +117,13 @@ fn check_edge_keys(cx: &Ctxt, input: &Input<'_>, key_len: Option<usize>) {
 }
 
 fn check_edge_key(cx: &Ctxt, input: &Input<'_>, key: &str, fk: &Fk, key_len: Option<usize>) {
+    if key == NULLIFY && (fk.columns.len() > 1 || key_len.is_some_and(|n| n > 1)) {
+        let msg = "`nullify` edges take one foreign-key column and a parent with a \
+            single-column key: for a composite key use `cascade((child::a, child::b))` or \
+            `protect((child::a, child::b))`";
+        cx.error_spanned_by(&fk.tokens, msg);
+        return;
+    }
     let table = |p: &syn::Path| {
         let n = p.segments.len() - 1;
         p.segments.iter().take(n).cloned().collect::<Vec<_>>()
@@ -283,6 +298,48 @@ fn check_cascade_listed_once(cx: &Ctxt, input: &Input<'_>) {
     for (i, c) in cascade.value.iter().enumerate() {
         if cascade.value[..i].contains(c) {
             cx.error_spanned_by(&c.tokens, "this `cascade` edge is listed twice: remove one");
+        }
+    }
+}
+
+/// No column is both a `nullify` edge and a `cascade` or `protect` edge: one policy per edge.
+fn check_nullify_disjoint(cx: &Ctxt, input: &Input<'_>) {
+    let Some(nullify) = &input.attrs.nullify else {
+        return;
+    };
+    let others = [
+        (
+            CASCADE,
+            "cascade hides or deletes the children",
+            &input.attrs.cascade,
+        ),
+        (
+            PROTECT,
+            "protect refuses while they are live",
+            &input.attrs.protect,
+        ),
+    ];
+    for n in &nullify.value {
+        for (key, what, edges) in &others {
+            if edges.as_ref().is_some_and(|e| e.value.contains(n)) {
+                let msg = format!(
+                    "this column is both a `{key}` and a `{NULLIFY}` edge: keep one \
+                     ({what}; nullify sets the foreign key to NULL when the parent is removed)"
+                );
+                cx.error_spanned_by(&n.tokens, msg);
+            }
+        }
+    }
+}
+
+/// Each `nullify` edge is listed once.
+fn check_nullify_listed_once(cx: &Ctxt, input: &Input<'_>) {
+    let Some(nullify) = &input.attrs.nullify else {
+        return;
+    };
+    for (i, n) in nullify.value.iter().enumerate() {
+        if nullify.value[..i].contains(n) {
+            cx.error_spanned_by(&n.tokens, "this `nullify` edge is listed twice: remove one");
         }
     }
 }

@@ -54,6 +54,11 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         .iter()
         .map(|fk| edge(quote!(#rt::ProtectEdge), fk));
     let protect_count = model.protect.len();
+    let nullify = model.nullify.iter().map(|fk| {
+        let col = &fk.columns[0];
+        quote_spanned!(col.span()=> #rt::NullifyEdge::new::<#col>())
+    });
+    let nullify_count = model.nullify.len();
     let hooks_impl = if model.hooks {
         quote!()
     } else {
@@ -66,6 +71,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
             // A static of its own: an edge caches its table's name, and a static may only
             // borrow such (interior-mutable) data from another static.
             static __SOFT_DELETE_PROTECT: [#rt::ProtectEdge; #protect_count] = [#(#protect),*];
+            static __SOFT_DELETE_NULLIFY: [#rt::NullifyEdge; #nullify_count] = [#(#nullify),*];
             static __SOFT_DELETE_META: #rt::TableMeta = #rt::TableMeta {
                 table: #rt::TableRef::of::<#table::table>(),
                 primary_key: &[#(<#table::#pk_cols as #diesel::Column>::NAME),*],
@@ -74,6 +80,8 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
                 deletion_id: #deletion_id_meta,
                 cascade: &[#(#cascade),*],
                 protect: &__SOFT_DELETE_PROTECT,
+                nullify: &__SOFT_DELETE_NULLIFY,
+                columns: #rt::ColumnsRef::of::<#table::table>(),
                 hooks: #rt::HookFns::of::<#ident>(),
             };
 

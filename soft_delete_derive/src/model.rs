@@ -47,6 +47,7 @@ pub struct Model<'a> {
     pub deletion_id: Option<Field>,
     pub cascade: &'a [Fk],
     pub protect: &'a [Fk],
+    pub nullify: &'a [Fk],
     pub hooks: bool,
 }
 

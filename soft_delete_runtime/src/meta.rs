@@ -4,7 +4,7 @@
 //! Rust types of the tables it walks.
 
 use crate::hooks::HookFns;
-use crate::table_name::{RenderDb, TableName, TableRef};
+use crate::table_name::{ColumnsRef, RenderDb, TableName, TableRef};
 
 /// How a table marks hidden rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,10 @@ pub struct TableMeta {
     pub cascade: &'static [CascadeEdge],
     /// Outgoing `protect(child::fk)` edges.
     pub protect: &'static [ProtectEdge],
+    /// Outgoing `nullify(child::fk)` edges.
+    pub nullify: &'static [NullifyEdge],
+    /// Every column of the table, as Diesel names them (for `export_tree`).
+    pub columns: ColumnsRef,
     /// The model's hooks.
     pub hooks: HookFns,
 }
@@ -82,6 +86,28 @@ macro_rules! foreign_key_tuples {
 
 foreign_key_tuples!((A), (A, B), (A, B, C), (A, B, C, D));
 
+/// A `nullify(child::fk)` edge (Django's `SET_NULL`): a soft delete leaves the child rows
+/// alone; a hard delete, purge or erase of a parent sets their `fk` to `NULL`.
+#[derive(Debug)]
+pub struct NullifyEdge {
+    /// The child table's SQL name.
+    pub table: TableRef,
+    /// SQL name of the (nullable) foreign-key column in the child table.
+    pub fk: &'static str,
+    /// The child table's columns (`export_tree` lists the rows a `nullify` edge reaches).
+    pub columns: ColumnsRef,
+}
+
+/// The SQL type of a column a `nullify` edge can set to `NULL`: `Nullable<T>`.
+#[diagnostic::on_unimplemented(
+    message = "a `nullify` edge needs a nullable foreign key, but this column is `{Self}` (NOT NULL)",
+    label = "`nullify` sets this column to NULL",
+    note = "declare the column `Nullable<...>` in `table!` (and drop NOT NULL in the schema), or use `cascade(...)` (delete the children) or `protect(...)` (refuse while they exist) for a required foreign key"
+)]
+pub trait NullableForeignKey {}
+
+impl<T> NullableForeignKey for diesel::sql_types::Nullable<T> {}
+
 impl CascadeEdge {
     /// The edge through foreign-key columns `Fk`, whose first column is `First`; compiles
     /// only when their table can be a cascade target. (The derive names `First` apart so that
@@ -110,6 +136,29 @@ impl ProtectEdge {
         ProtectEdge {
             table: TableRef::of::<First::Table>(),
             fk: Fk::COLUMNS,
+        }
+    }
+
+    /// The child table's identity ([`TableName::qualified`]).
+    pub fn identity(&self) -> &'static str {
+        self.table.get().qualified
+    }
+}
+
+impl NullifyEdge {
+    /// The edge for foreign-key column `Fk`; compiles only when `Fk` is nullable.
+    pub const fn new<Fk>() -> Self
+    where
+        Fk: diesel::Column,
+        <Fk as diesel::Expression>::SqlType: NullableForeignKey,
+        Fk::Table:
+            diesel::Table + diesel::query_builder::QueryFragment<RenderDb> + Default + 'static,
+        <Fk::Table as diesel::Table>::AllColumns: diesel::query_builder::QueryFragment<RenderDb>,
+    {
+        NullifyEdge {
+            table: TableRef::of::<Fk::Table>(),
+            fk: Fk::NAME,
+            columns: ColumnsRef::of::<Fk::Table>(),
         }
     }
 

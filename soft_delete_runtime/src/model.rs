@@ -12,8 +12,8 @@ use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
 use crate::engine;
 use crate::error::SoftDeleteError;
 use crate::marker::TimestampedStrategy;
-use crate::options::{DeleteOptions, PurgeOptions, RestoreOptions};
-use crate::record::Changeset;
+use crate::options::{DeleteOptions, EraseOptions, PurgeOptions, RestoreOptions};
+use crate::record::{Changeset, Erasure};
 use crate::report::{PurgeReport, RestoreReport, TableCounts};
 use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 
@@ -150,11 +150,13 @@ pub trait SoftDelete: Sized {
         Self: KeyFilter<C::Backend>,
     {
         let filter = self.key_filter();
-        engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &options)
+        let key = self.key_text();
+        engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &key, &options)
     }
 
     /// Deletes this row permanently, with its cascade descendants (children first), unless a
-    /// `protect` edge has live children. Returns the rows removed per table.
+    /// `protect` edge has live children; `nullify` edges set their children's foreign key to
+    /// `NULL`. Returns the rows removed per table.
     fn hard_delete<C>(&self, conn: &mut C) -> Result<TableCounts, SoftDeleteError>
     where
         C: SoftDeleteConnection,
@@ -162,6 +164,40 @@ pub trait SoftDelete: Sized {
     {
         let filter = self.key_filter();
         engine::remove::hard_delete(conn, Self::Table::meta(), &*filter)
+    }
+
+    /// Erases this row (live or hidden) for good, with its cascade descendants, applying
+    /// `nullify` edges (their foreign keys become `NULL`) and `protect` checks, in one
+    /// transaction, and records in `soft_delete_erasures` that the erasure happened — table,
+    /// key, time, actor, reason and rows per table, never the erased data.
+    ///
+    /// The table's [`SoftDeleteHooks::authorize_erase`](crate::SoftDeleteHooks::authorize_erase)
+    /// rule is asked first, with [`EraseOptions::actor`]; a refusal changes nothing.
+    fn erase<C>(&self, conn: &mut C, options: EraseOptions) -> Result<Erasure, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        let key = self.key_text();
+        engine::erase::erase(conn, Self::Table::meta(), &*filter, &key, &options)
+    }
+
+    /// This row and everything under it through `cascade` edges, live or hidden, and the rows
+    /// its tree's `nullify` edges point at — what [`erase`](SoftDelete::erase) removes or
+    /// anonymises — as JSON: one key per table (its identity), each an array of row objects
+    /// in key order, `{"column": value, ...}` with every column of the table.
+    ///
+    /// The database renders the rows (`json_object`, `JSON_OBJECT`, `row_to_json`), so values
+    /// look as each backend renders them (timestamps as text, booleans as `0`/`1` on SQLite and
+    /// MySQL). One `SELECT` per table, whatever the number of rows.
+    fn export_tree<C>(&self, conn: &mut C) -> Result<serde_json::Value, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        engine::export::export_tree(conn, Self::Table::meta(), &*filter)
     }
 
     /// Permanently deletes the rows hidden before `older_than` (UTC) with their cascade

@@ -24,6 +24,8 @@ mod leaks;
 mod model_based;
 #[path = "panics.rs"]
 mod panics;
+#[path = "policies.rs"]
+mod policies;
 #[path = "qualified.rs"]
 mod qualified;
 #[path = "reads.rs"]

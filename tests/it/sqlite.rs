@@ -22,6 +22,8 @@ mod leaks;
 mod model_based;
 #[path = "panics.rs"]
 mod panics;
+#[path = "policies.rs"]
+mod policies;
 #[path = "reads.rs"]
 mod reads;
 #[path = "single_table.rs"]

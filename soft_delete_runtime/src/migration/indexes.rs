@@ -47,7 +47,8 @@ impl Live {
 
     /// Whether the marker is the index's last key column. Always but in a partial index on
     /// PostgreSQL: SQLite counts live rows from the index alone only when the marker is in it
-    /// (measured: 1.27x the unfiltered count without it, 1.13x with it, BENCHMARKS.md), while
+    /// (measured: live counts 1.13-1.30x the unfiltered ones without it, 1.01-1.10x with it;
+    /// BENCHMARKS.md, section 7), while
     /// PostgreSQL's index-only scans already use the partial predicate.
     fn marker_key(self, dialect: Dialect) -> bool {
         !(self.partial(dialect) && dialect == Dialect::Postgres)
@@ -82,6 +83,14 @@ pub(crate) fn plan() -> Vec<Wanted> {
                 table: edge.table.get(),
                 columns: edge.fk.to_vec(),
                 live: child.map(Live::of),
+            });
+        }
+        for edge in t.nullify {
+            // Over every row: a removal sets the foreign key of hidden children to NULL too.
+            out.push(Wanted {
+                table: edge.table.get(),
+                columns: vec![edge.fk],
+                live: None,
             });
         }
     }

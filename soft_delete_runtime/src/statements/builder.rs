@@ -19,8 +19,8 @@ pub(crate) enum Part<'a, DB> {
     /// `"table"."column"`
     Col(&'a str, &'a str),
     I64(i64),
-    Bool(bool),
     Text(&'a str),
+    Bool(bool),
     Time(MarkerKind, Instant),
     Fragment(&'a dyn QueryFragment<DB>),
 }
@@ -87,12 +87,13 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         self.parts.push(Part::I64(v));
         self
     }
-    pub(crate) fn bool(&mut self, v: bool) -> &mut Self {
-        self.parts.push(Part::Bool(v));
-        self
-    }
+    /// A `Text` bind parameter.
     pub(crate) fn text(&mut self, v: &'a str) -> &mut Self {
         self.parts.push(Part::Text(v));
+        self
+    }
+    pub(crate) fn bool(&mut self, v: bool) -> &mut Self {
+        self.parts.push(Part::Bool(v));
         self
     }
     pub(crate) fn time(&mut self, kind: MarkerKind, at: Instant) -> &mut Self {
@@ -163,8 +164,8 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
                     out.push_identifier(c)?;
                 }
                 Part::I64(v) => DB::push_i64(&mut out, v)?,
-                Part::Bool(v) => DB::push_bool(&mut out, v)?,
                 Part::Text(v) => DB::push_text(&mut out, v)?,
+                Part::Bool(v) => DB::push_bool(&mut out, v)?,
                 Part::Time(kind, at) => DB::push_time(&mut out, *kind, at)?,
                 Part::Fragment(f) => f.walk_ast(out.reborrow())?,
             }

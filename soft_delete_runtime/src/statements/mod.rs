@@ -11,14 +11,16 @@
 pub(crate) mod builder;
 pub(crate) mod catalog;
 pub(crate) mod clauses;
+pub(crate) mod export;
 mod read;
 mod remove;
 mod restore;
 mod soft_delete;
 
+pub(crate) use export::{export_rows, Pick, Tree};
 pub(crate) use read::changeset_keys;
 pub(crate) use remove::{
-    count_live, count_protected, delete_seed, delete_where, mark_level, mark_seed,
+    count_live, count_protected, delete_seed, delete_where, mark_level, mark_seed, nullify_children,
 };
 pub(crate) use restore::{lock_parents, restore_level, restore_row, retag, row_state};
 pub(crate) use soft_delete::{count_rows, hide_children, hide_root};

@@ -4,7 +4,7 @@ use super::builder::Stmt;
 use super::clauses::{self, Sel};
 use super::Edge;
 use crate::backend::SoftDeleteBackend;
-use crate::meta::{ProtectEdge, TableMeta};
+use crate::meta::{NullifyEdge, ProtectEdge, TableMeta};
 
 /// Marks the seed rows of a removal (up to `limit` of them): `UPDATE m SET did = mark WHERE pk
 /// IN (SELECT pk FROM m WHERE <sel> [ORDER BY pk LIMIT limit])`.
@@ -100,5 +100,22 @@ pub(crate) fn count_protected<'a, DB: SoftDeleteBackend>(
         s.sql(" AND ");
         clauses::live(&mut s, None, child);
     }
+    s
+}
+
+/// Sets to `NULL` the foreign key of a `nullify` edge's child rows that name a row `sel` picks
+/// of `parent` (up to `limit` of them, as the removal picks them): `UPDATE child SET fk = NULL
+/// WHERE fk IN (SELECT pk FROM parent WHERE <sel>)`. Live and hidden children alike.
+pub(crate) fn nullify_children<'a, DB: SoftDeleteBackend>(
+    parent: &'static TableMeta,
+    edge: &'static NullifyEdge,
+    sel: Sel<'a, DB>,
+    limit: Option<i64>,
+) -> Stmt<'a, DB> {
+    let child = edge.table.get();
+    let mut s = clauses::update(child);
+    s.sql(" SET ").ident(edge.fk).sql(" = NULL WHERE ");
+    s.ident(edge.fk).sql(" IN ");
+    clauses::keys(&mut s, parent, sel, limit, child);
     s
 }
