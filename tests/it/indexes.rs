@@ -84,6 +84,12 @@ fn the_recommended_statements_follow_the_graph() {
         recommended("invoices_post_id_idx"),
         q(r#"CREATE INDEX IF NOT EXISTS "invoices_post_id_idx" ON "invoices" ("post_id");"#)
     );
+    // `nullify` into a table without a soft-delete model: a plain index (a removal nulls
+    // hidden children too).
+    assert_eq!(
+        recommended("bookmarks_thread_id_idx"),
+        q(r#"CREATE INDEX IF NOT EXISTS "bookmarks_thread_id_idx" ON "bookmarks" ("thread_id");"#)
+    );
     // A self-reference, and a table with two cascade parents.
     recommended("categories_parent_id_live");
     recommended("post_tags_post_id_live");

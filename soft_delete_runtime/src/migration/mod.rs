@@ -210,7 +210,9 @@ pub fn deletion_id_index<T: CascadeTarget>(dialect: Dialect) -> String {
 ///   live rows from the index alone); on MySQL/MariaDB, which have no partial indexes, and for
 ///   a bool flag marker (compared with a bound value, from which no planner proves a partial
 ///   predicate) `(fk, marker)`. A `protect` child without a soft-delete model gets a plain
-///   `(fk)` index.
+///   `(fk)` index;
+/// - **a plain index on every `nullify` foreign key**: a removal sets the column to `NULL` on
+///   live and hidden children alike, so it selects them over every row.
 ///
 /// Each statement is `CREATE INDEX IF NOT EXISTS`, so running the list again is harmless (MySQL
 /// 8 lacks `IF NOT EXISTS` for indexes — MariaDB has it; there, run what [`missing_indexes`]
