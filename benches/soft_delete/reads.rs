@@ -33,7 +33,7 @@ pub fn reads<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
     );
     let live = conn.lib_active_like();
     println!(
-        "READS {}: {total} comments, {} returned by the filter",
+        "DATA reads {}: {total} comments, {} returned by the filter",
         B::NAME,
         live.len()
     );

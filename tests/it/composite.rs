@@ -345,7 +345,11 @@ fn the_index_advice_covers_composite_foreign_keys() {
             "CREATE INDEX IF NOT EXISTS `tag_votes_module_id_tag_live` ON `tag_votes` (`module_id`, `tag`, `deleted_at`);",
             "CREATE INDEX IF NOT EXISTS `tag_pins_module_id_tag_idx` ON `tag_pins` (`module_id`, `tag`);",
         ),
-        _ => (
+        Dialect::Sqlite => (
+            r#"CREATE INDEX IF NOT EXISTS "tag_votes_module_id_tag_live" ON "tag_votes" ("module_id", "tag", "deleted_at") WHERE "deleted_at" IS NULL;"#,
+            r#"CREATE INDEX IF NOT EXISTS "tag_pins_module_id_tag_idx" ON "tag_pins" ("module_id", "tag");"#,
+        ),
+        Dialect::Postgres => (
             r#"CREATE INDEX IF NOT EXISTS "tag_votes_module_id_tag_live" ON "tag_votes" ("module_id", "tag") WHERE "deleted_at" IS NULL;"#,
             r#"CREATE INDEX IF NOT EXISTS "tag_pins_module_id_tag_idx" ON "tag_pins" ("module_id", "tag");"#,
         ),

@@ -60,7 +60,10 @@ fn the_recommended_statements_follow_the_graph() {
         Dialect::Mysql => {
             "CREATE INDEX IF NOT EXISTS `comments_post_id_live` ON `comments` (`post_id`, `deleted_at`);"
         }
-        _ => {
+        Dialect::Sqlite => {
+            r#"CREATE INDEX IF NOT EXISTS "comments_post_id_live" ON "comments" ("post_id", "deleted_at") WHERE "deleted_at" IS NULL;"#
+        }
+        Dialect::Postgres => {
             r#"CREATE INDEX IF NOT EXISTS "comments_post_id_live" ON "comments" ("post_id") WHERE "deleted_at" IS NULL;"#
         }
     };
@@ -80,6 +83,12 @@ fn the_recommended_statements_follow_the_graph() {
     assert_eq!(
         recommended("invoices_post_id_idx"),
         q(r#"CREATE INDEX IF NOT EXISTS "invoices_post_id_idx" ON "invoices" ("post_id");"#)
+    );
+    // `nullify` into a table without a soft-delete model: a plain index (a removal nulls
+    // hidden children too).
+    assert_eq!(
+        recommended("bookmarks_thread_id_idx"),
+        q(r#"CREATE INDEX IF NOT EXISTS "bookmarks_thread_id_idx" ON "bookmarks" ("thread_id");"#)
     );
     // A self-reference, and a table with two cascade parents.
     recommended("categories_parent_id_live");

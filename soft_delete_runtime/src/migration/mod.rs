@@ -205,10 +205,14 @@ pub fn deletion_id_index<T: CascadeTarget>(dialect: Dialect) -> String {
 /// - **a live index on every `cascade` and `protect` foreign key**: the index reads that filter
 ///   children by their parent *and* by the live condition — `Comment::active()` of a post, a
 ///   join through `Comment::is_live()`, live counts, `protect` checks — find only live rows in
-///   it. On PostgreSQL and SQLite it is a partial index, `(fk) WHERE deleted_at IS NULL`; on
-///   MySQL/MariaDB, which have no partial indexes, and for a bool flag marker (compared with a
-///   bound value, from which no planner proves a partial predicate) it is `(fk, marker)`. A
-///   `protect` child without a soft-delete model gets a plain `(fk)` index.
+///   it. On PostgreSQL it is a partial index, `(fk) WHERE deleted_at IS NULL`; on SQLite
+///   `(fk, deleted_at) WHERE deleted_at IS NULL` (with the marker in the index SQLite counts
+///   live rows from the index alone); on MySQL/MariaDB, which have no partial indexes, and for
+///   a bool flag marker (compared with a bound value, from which no planner proves a partial
+///   predicate) `(fk, marker)`. A `protect` child without a soft-delete model gets a plain
+///   `(fk)` index;
+/// - **a plain index on every `nullify` foreign key**: a removal sets the column to `NULL` on
+///   live and hidden children alike, so it selects them over every row.
 ///
 /// Each statement is `CREATE INDEX IF NOT EXISTS`, so running the list again is harmless (MySQL
 /// 8 lacks `IF NOT EXISTS` for indexes — MariaDB has it; there, run what [`missing_indexes`]
@@ -294,7 +298,7 @@ pub fn recommended_indexes(dialect: Dialect) -> Vec<String> {
 /// ")?;
 /// let missing = missing_indexes(&mut conn)?;
 /// assert_eq!(missing, [
-///     r#"CREATE INDEX IF NOT EXISTS "posts_author_id_live" ON "posts" ("author_id") WHERE "deleted_at" IS NULL;"#,
+///     r#"CREATE INDEX IF NOT EXISTS "posts_author_id_live" ON "posts" ("author_id", "deleted_at") WHERE "deleted_at" IS NULL;"#,
 ///     r#"CREATE INDEX IF NOT EXISTS "posts_deletion_id_idx" ON "posts" ("deletion_id");"#,
 /// ]);
 /// conn.batch_execute(&missing.join("\n"))?;
