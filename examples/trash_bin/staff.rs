@@ -1,0 +1,69 @@
+//! Who is acting, and what they may do.
+//!
+//! DEMO ONLY: the acting staff member is a cookie anyone can set with the switcher at the top
+//! of every page. A real back office takes it from its sign-in session instead; the rules below
+//! stay as they are.
+
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+
+/// A member of staff.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Staff {
+    pub name: &'static str,
+    pub admin: bool,
+}
+
+pub const STAFF: [Staff; 3] = [
+    Staff {
+        name: "alice",
+        admin: true,
+    },
+    Staff {
+        name: "bob",
+        admin: false,
+    },
+    Staff {
+        name: "carol",
+        admin: false,
+    },
+];
+
+/// Whoever has not picked anyone acts as the least privileged: bob.
+const DEFAULT: &Staff = &STAFF[1];
+
+pub const COOKIE_NAME: &str = "acting_as";
+
+pub fn find(name: &str) -> Option<&'static Staff> {
+    STAFF.iter().find(|s| s.name == name)
+}
+
+impl Staff {
+    /// Restoring a deletion is for administrators and for the staff member who made it.
+    pub fn may_restore(&self, deleted_by: Option<&str>) -> bool {
+        self.admin || deleted_by == Some(self.name)
+    }
+}
+
+/// The acting staff member, read from the `acting_as` cookie.
+pub struct Acting(pub &'static Staff);
+
+impl<S: Send + Sync> FromRequestParts<S> for Acting {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let chosen = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|header| header.to_str().ok())
+            .flat_map(|header| header.split(';'))
+            .filter_map(|cookie| cookie.trim().split_once('='))
+            .find(|(name, _)| *name == COOKIE_NAME)
+            .and_then(|(_, value)| find(value));
+        Ok(Acting(chosen.unwrap_or(DEFAULT)))
+    }
+}
