@@ -1,13 +1,13 @@
 //! The attribute grammar, parsed once into plain data.
 //!
 //! `#[soft_delete(deleted_at = col | deleted = col, deletion_id = col, cascade(t::fk, ..),
-//! protect(t::fk, ..), hooks)]`, and the parts of `#[diesel(...)]` the derive reads:
+//! protect(t::fk, ..), nullify(t::fk, ..), hooks)]`, and the parts of `#[diesel(...)]` the derive reads:
 //! `table_name`, `primary_key` and, on fields, `column_name`. Errors go to the [`Ctxt`]; a key
 //! that cannot be parsed stops the parsing of its attribute only.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::parse::ParseStream;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, LitStr, Meta, Path, Token};
 
@@ -18,6 +18,22 @@ use crate::symbol::*;
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
+}
+
+/// The foreign key of one edge: `child::fk`, or `(child::a, child::b)` for a parent with a
+/// composite primary key.
+#[derive(Clone)]
+pub struct Fk {
+    pub columns: Vec<Path>,
+    /// The whole key as written, for error spans.
+    pub tokens: proc_macro2::TokenStream,
+}
+
+/// Two edges are the same when they name the same columns, wherever they are written.
+impl PartialEq for Fk {
+    fn eq(&self, other: &Fk) -> bool {
+        self.columns == other.columns
+    }
 }
 
 /// How the marker column was named.
@@ -33,8 +49,9 @@ pub enum MarkerKey {
 pub struct SoftDeleteAttrs {
     pub marker: Option<Spanned<MarkerKey>>,
     pub deletion_id: Option<Spanned<Ident>>,
-    pub cascade: Option<Spanned<Vec<Path>>>,
-    pub protect: Option<Spanned<Vec<Path>>>,
+    pub cascade: Option<Spanned<Vec<Fk>>>,
+    pub protect: Option<Spanned<Vec<Fk>>>,
+    pub nullify: Option<Spanned<Vec<Fk>>>,
     pub hooks: Option<Span>,
     /// `view_of = Model`: this struct is one more model of the table whose facts `Model` states.
     pub view_of: Option<Spanned<Path>>,
@@ -61,7 +78,7 @@ fn keys() -> String {
 
 fn duplicate(key: &Ident) -> syn::Error {
     let msg = match key.to_string().as_str() {
-        CASCADE | PROTECT => format!(
+        CASCADE | PROTECT | NULLIFY => format!(
             "duplicate `{key}` key: list every edge in one `{key}(...)`, \
              for example `{key}(posts::author_id, comments::author_id)`"
         ),
@@ -160,7 +177,68 @@ fn column_value(input: ParseStream<'_>, key: &Ident) -> syn::Result<Ident> {
 
 /// How every edge list is written, for the end of its messages.
 fn edge_help(key: &Ident) -> String {
-    format!("write `{key}(child_table::fk_column, ...)`, for example `{key}(posts::author_id)`")
+    format!(
+        "write `{key}(child_table::fk_column, ...)`, for example `{key}(posts::author_id)`, \
+         or `{key}((child_table::a, child_table::b))` for a composite key"
+    )
+}
+
+/// One edge's foreign key: a path, or a parenthesized list of paths for a composite key.
+fn edge_fk(content: ParseStream<'_>, key: &Ident) -> syn::Result<Fk> {
+    if !content.peek(syn::token::Paren) {
+        let path = edge_path(content, key)?;
+        return Ok(Fk {
+            tokens: quote::ToTokens::to_token_stream(&path),
+            columns: vec![path],
+        });
+    }
+    let group: proc_macro2::Group = content.parse()?;
+    let columns =
+        (|inner: ParseStream<'_>| composite_fk(inner, key, group.span())).parse2(group.stream())?;
+    Ok(Fk {
+        columns,
+        tokens: quote::ToTokens::to_token_stream(&group),
+    })
+}
+
+/// `a::x, a::y` inside the parentheses of a composite foreign key.
+fn composite_fk(inner: ParseStream<'_>, key: &Ident, span: Span) -> syn::Result<Vec<Path>> {
+    let between = "a composite key";
+    let columns = comma_separated(inner, key, between, |p| edge_path(p, key))?;
+    if columns.len() < 2 {
+        let msg = format!(
+            "a composite key names two or more columns in parentheses; for one column drop \
+             the parentheses: {}",
+            edge_help(key)
+        );
+        return Err(syn::Error::new(span, msg));
+    }
+    Ok(columns)
+}
+
+/// Items separated by commas (a trailing one allowed) up to the end of `input`; a missing comma
+/// is reported as missing between the columns of `within`.
+fn comma_separated<T>(
+    input: ParseStream<'_>,
+    key: &Ident,
+    within: &str,
+    mut item: impl FnMut(ParseStream<'_>) -> syn::Result<T>,
+) -> syn::Result<Vec<T>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(item(input)?);
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>().map_err(|e| {
+            let msg = format!(
+                "expected `,` between the columns of {within}: {}",
+                edge_help(key)
+            );
+            syn::Error::new(e.span(), msg)
+        })?;
+    }
+    Ok(items)
 }
 
 /// One `child_table::fk` path of an edge list.
@@ -188,27 +266,15 @@ fn edge_path(content: ParseStream<'_>, key: &Ident) -> syn::Result<Path> {
     Ok(path)
 }
 
-fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Path>> {
+fn edge_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Fk>> {
     if !input.peek(syn::token::Paren) {
         let msg = format!("`{key}` takes a list of columns: {}", edge_help(key));
         return Err(syn::Error::new(key.span(), msg));
     }
     let content;
     syn::parenthesized!(content in input);
-    let mut paths = Vec::new();
-    while !content.is_empty() {
-        paths.push(edge_path(&content, key)?);
-        if content.is_empty() {
-            break;
-        }
-        content.parse::<Token![,]>().map_err(|e| {
-            let msg = format!(
-                "expected `,` between the columns of `{key}(...)`: {}",
-                edge_help(key)
-            );
-            syn::Error::new(e.span(), msg)
-        })?;
-    }
+    let between = format!("`{key}(...)`");
+    let paths = comma_separated(&content, key, &between, |c| edge_fk(c, key))?;
     if paths.is_empty() {
         let msg = format!("empty `{key}()`: {}", edge_help(key));
         return Err(syn::Error::new(key.span(), msg));
@@ -309,6 +375,10 @@ impl SoftDeleteAttrs {
             PROTECT => {
                 let value = edge_list(input, key)?;
                 set(cx, &mut self.protect, key, Spanned { value, span });
+            }
+            NULLIFY => {
+                let value = edge_list(input, key)?;
+                set(cx, &mut self.nullify, key, Spanned { value, span });
             }
             HOOKS => {
                 if input.peek(Token![=]) || input.peek(syn::token::Paren) {

@@ -1,7 +1,7 @@
 //! Every rule of the model, one named function each, in the order their errors are reported.
 //! Each error is spanned on the token that broke the rule and says what to write instead.
 
-use crate::attr::MarkerKey;
+use crate::attr::{Fk, MarkerKey};
 use crate::ctxt::Ctxt;
 use crate::model::{Field, Input, Model, View};
 use crate::symbol::*;
@@ -14,18 +14,22 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
     let marker = check_marker_field(cx, input);
     let strategy = marker.and_then(|(field, flag)| check_marker_type(cx, field, flag));
     let deletion_id = check_deletion_id(cx, input);
+    check_edge_keys(cx, input, primary_key.as_ref().map(Vec::len));
     check_cascade_has_deletion_id(cx, input);
     check_cascade_and_protect_disjoint(cx, input);
     check_cascade_listed_once(cx, input);
+    check_nullify_disjoint(cx, input);
+    check_nullify_listed_once(cx, input);
     Some(Model {
         ident: input.ident,
         table: &input.table,
-        primary_key: primary_key?.clone(),
+        primary_key: primary_key?,
         marker: marker?.0.clone(),
         strategy: strategy?,
         deletion_id: deletion_id.cloned(),
         cascade: input.attrs.cascade.as_ref().map_or(&[], |c| &c.value),
         protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
+        nullify: input.attrs.nullify.as_ref().map_or(&[], |n| &n.value),
         hooks: input.attrs.hooks.is_some(),
     })
 }
@@ -39,7 +43,7 @@ pub fn check_view<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<View<'a>> {
     Some(View {
         ident: input.ident,
         table: &input.table,
-        primary_key: primary_key?.clone(),
+        primary_key: primary_key?,
         of,
     })
 }
@@ -55,6 +59,7 @@ fn check_view_states_no_facts(cx: &Ctxt, input: &Input<'_>, of: &syn::Path) {
         (attrs.deletion_id.as_ref().map(|d| d.span), "`deletion_id`"),
         (attrs.cascade.as_ref().map(|c| c.span), "`cascade` edges"),
         (attrs.protect.as_ref().map(|p| p.span), "`protect` edges"),
+        (attrs.nullify.as_ref().map(|n| n.span), "`nullify` edges"),
         (attrs.hooks, "`hooks`"),
     ];
     for (span, fact) in facts {
@@ -69,11 +74,8 @@ fn check_view_states_no_facts(cx: &Ctxt, input: &Input<'_>, of: &syn::Path) {
     }
 }
 
-const COMPOSITE_KEY: &str = "composite primary keys are not supported by `SoftDeletable`: \
-    use a single-column key, `#[diesel(primary_key(id))]`";
-
-/// One primary key column, mapped by a field.
-fn check_primary_key<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<&'a Field> {
+/// The primary key's columns, each mapped by a field, in key order.
+fn check_primary_key(cx: &Ctxt, input: &Input<'_>) -> Option<Vec<Field>> {
     let Some(pk) = &input.diesel.primary_key else {
         let field = input.field_named("id");
         if field.is_none() {
@@ -81,21 +83,80 @@ fn check_primary_key<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<&'a Field> {
                 or name the key column with `#[diesel(primary_key(column))]`";
             cx.error_at(input.ident.span(), msg);
         }
-        return field;
+        return field.map(|f| vec![f.clone()]);
     };
-    let [col] = pk.value.as_slice() else {
-        cx.error_at(pk.span, COMPOSITE_KEY);
-        return None;
-    };
-    let field = input.field(col);
-    if field.is_none() {
-        let msg = format!(
-            "no field maps the primary key column `{col}`: add a field named `{col}`, \
-             or put `#[diesel(column_name = {col})]` on the field that holds it"
-        );
-        cx.error_at(col.span(), msg);
+    let mut fields = Vec::new();
+    for col in &pk.value {
+        match input.field(col) {
+            Some(field) => fields.push(field.clone()),
+            None => {
+                let msg = format!(
+                    "no field maps the primary key column `{col}`: add a field named `{col}`, \
+                     or put `#[diesel(column_name = {col})]` on the field that holds it"
+                );
+                cx.error_at(col.span(), msg);
+            }
+        }
     }
-    field
+    (fields.len() == pk.value.len() && !fields.is_empty()).then_some(fields)
+}
+
+/// Each edge's foreign key names columns of one table, one per column of this model's key.
+fn check_edge_keys(cx: &Ctxt, input: &Input<'_>, key_len: Option<usize>) {
+    let attrs = &input.attrs;
+    let edges = [
+        (CASCADE, &attrs.cascade),
+        (PROTECT, &attrs.protect),
+        (NULLIFY, &attrs.nullify),
+    ];
+    for (key, list) in edges {
+        for fk in list.iter().flat_map(|l| &l.value) {
+            check_edge_key(cx, input, key, fk, key_len);
+        }
+    }
+}
+
+fn check_edge_key(cx: &Ctxt, input: &Input<'_>, key: &str, fk: &Fk, key_len: Option<usize>) {
+    if key == NULLIFY && (fk.columns.len() > 1 || key_len.is_some_and(|n| n > 1)) {
+        let msg = "`nullify` edges take one foreign-key column and a parent with a \
+            single-column key: for a composite key use `cascade((child::a, child::b))` or \
+            `protect((child::a, child::b))`";
+        cx.error_spanned_by(&fk.tokens, msg);
+        return;
+    }
+    let table = |p: &syn::Path| {
+        let n = p.segments.len() - 1;
+        p.segments.iter().take(n).cloned().collect::<Vec<_>>()
+    };
+    let Some(first) = fk.columns.first().map(table) else {
+        return;
+    };
+    if fk.columns.iter().any(|c| table(c) != first) {
+        let msg = format!(
+            "the columns of one `{key}` key belong to one child table: \
+             write `{key}((child::a, child::b))` with the same `child`"
+        );
+        cx.error_spanned_by(&fk.tokens, msg);
+        return;
+    }
+    let Some(n) = key_len else { return };
+    if fk.columns.len() == n {
+        return;
+    }
+    let ident = input.ident;
+    let msg = if n == 1 {
+        format!(
+            "`{ident}` has a single-column primary key: name one foreign-key column, \
+             `{key}(child::fk)`"
+        )
+    } else {
+        format!(
+            "`{ident}` has a {n}-column primary key: name the child's {n} foreign-key columns in \
+             key order, `{key}((child::a, child::b{}))`",
+            if n > 2 { ", ..." } else { "" }
+        )
+    };
+    cx.error_spanned_by(&fk.tokens, msg);
 }
 
 const NO_MARKER: &str = "no marker field: add `deleted_at: Option<NaiveDateTime>`, \
@@ -224,7 +285,7 @@ fn check_cascade_and_protect_disjoint(cx: &Ctxt, input: &Input<'_>) {
     };
     for p in &protect.value {
         if cascade.value.contains(p) {
-            cx.error_spanned_by(p, CASCADE_AND_PROTECT);
+            cx.error_spanned_by(&p.tokens, CASCADE_AND_PROTECT);
         }
     }
 }
@@ -236,7 +297,49 @@ fn check_cascade_listed_once(cx: &Ctxt, input: &Input<'_>) {
     };
     for (i, c) in cascade.value.iter().enumerate() {
         if cascade.value[..i].contains(c) {
-            cx.error_spanned_by(c, "this `cascade` edge is listed twice: remove one");
+            cx.error_spanned_by(&c.tokens, "this `cascade` edge is listed twice: remove one");
+        }
+    }
+}
+
+/// No column is both a `nullify` edge and a `cascade` or `protect` edge: one policy per edge.
+fn check_nullify_disjoint(cx: &Ctxt, input: &Input<'_>) {
+    let Some(nullify) = &input.attrs.nullify else {
+        return;
+    };
+    let others = [
+        (
+            CASCADE,
+            "cascade hides or deletes the children",
+            &input.attrs.cascade,
+        ),
+        (
+            PROTECT,
+            "protect refuses while they are live",
+            &input.attrs.protect,
+        ),
+    ];
+    for n in &nullify.value {
+        for (key, what, edges) in &others {
+            if edges.as_ref().is_some_and(|e| e.value.contains(n)) {
+                let msg = format!(
+                    "this column is both a `{key}` and a `{NULLIFY}` edge: keep one \
+                     ({what}; nullify sets the foreign key to NULL when the parent is removed)"
+                );
+                cx.error_spanned_by(&n.tokens, msg);
+            }
+        }
+    }
+}
+
+/// Each `nullify` edge is listed once.
+fn check_nullify_listed_once(cx: &Ctxt, input: &Input<'_>) {
+    let Some(nullify) = &input.attrs.nullify else {
+        return;
+    };
+    for (i, n) in nullify.value.iter().enumerate() {
+        if nullify.value[..i].contains(n) {
+            cx.error_spanned_by(&n.tokens, "this `nullify` edge is listed twice: remove one");
         }
     }
 }

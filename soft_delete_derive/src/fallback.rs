@@ -50,10 +50,13 @@ fn stubs(input: &Input<'_>) -> TokenStream {
     let table = &input.table.path;
     let table = quote!(#table::table);
     let pk = quote!(<#table as #diesel::Table>::PrimaryKey);
+    // Higher-ranked, so that a key that cannot stand in (a composite key) only makes the
+    // stubs not apply instead of raising errors of its own.
     let column = quote! {
         for<'__sd> #pk: #diesel::Column<Table = #table>
             + ::core::default::Default
-            + ::core::marker::Copy
+            + ::core::marker::Copy,
+        for<'__sd> #rt::marker::Timestamp: #rt::marker::MarkerStrategy<#pk>
     };
     let cascade_target = if may_have_deletion_id(input) {
         quote! {
@@ -91,29 +94,48 @@ fn model_stub(input: &Input<'_>, table: &TokenStream) -> TokenStream {
     let predicates = &mut generics.make_where_clause().predicates;
     predicates.push(parse_quote!(for<'__sd> #table: #rt::SoftDeleteTable));
     predicates.push(parse_quote! {
-        for<'__sd> #key: ::core::clone::Clone + ::core::fmt::Display
+        for<'__sd> #key: ::core::clone::Clone
     });
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let mut filter_generics = generics.clone();
+    filter_generics.params.push(parse_quote!(__DB));
+    let (filter_impl_generics, _, _) = filter_generics.split_for_impl();
     quote! {
         impl #impl_generics #rt::SoftDelete for #ident #ty_generics #where_clause {
             type Table = #table;
             type Key = #key;
-            fn key(&self) -> &Self::Key {
+            fn key(&self) -> Self::Key {
+                ::core::unimplemented!()
+            }
+            fn key_text(&self) -> ::std::string::String {
+                ::core::unimplemented!()
+            }
+        }
+
+        impl #filter_impl_generics #rt::KeyFilter<__DB> for #ident #ty_generics #where_clause,
+            __DB: #rt::__private::diesel::backend::Backend,
+        {
+            fn key_filter(&self) -> ::std::boxed::Box<dyn #rt::__private::diesel::query_builder::QueryFragment<__DB> + '_> {
                 ::core::unimplemented!()
             }
         }
     }
 }
 
-/// The primary key field's type, when a field maps the key column; else `String`.
+/// The key's type: the type of the field mapping each key column (a tuple for a composite
+/// key); `String` where no field maps a key column.
 fn key_type(input: &Input<'_>) -> Type {
-    let field: Option<&Field> = match &input.diesel.primary_key {
-        Some(pk) => pk.value.first().and_then(|col| input.field(col)),
-        None => input.field_named("id"),
+    let fields: Option<Vec<&Field>> = match &input.diesel.primary_key {
+        Some(pk) => pk.value.iter().map(|col| input.field(col)).collect(),
+        None => input.field_named("id").map(|f| vec![f]),
     };
-    match field {
-        Some(f) => f.ty.clone(),
-        None => parse_quote!(::std::string::String),
+    match fields.as_deref() {
+        Some([one]) => one.ty.clone(),
+        Some(many) if !many.is_empty() => {
+            let tys = many.iter().map(|f| &f.ty);
+            parse_quote!((#(#tys,)*))
+        }
+        _ => parse_quote!(::std::string::String),
     }
 }
 

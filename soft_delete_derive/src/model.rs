@@ -4,7 +4,7 @@
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Path, Type};
 
-use crate::attr::{self, DieselAttrs, SoftDeleteAttrs};
+use crate::attr::{self, DieselAttrs, Fk, SoftDeleteAttrs};
 use crate::ctxt::Ctxt;
 use crate::types::Strategy;
 
@@ -40,12 +40,14 @@ pub struct Input<'a> {
 pub struct Model<'a> {
     pub ident: &'a Ident,
     pub table: &'a Table,
-    pub primary_key: Field,
+    /// The key's fields, in key order (one for a single-column key).
+    pub primary_key: Vec<Field>,
     pub marker: Field,
     pub strategy: Strategy,
     pub deletion_id: Option<Field>,
-    pub cascade: &'a [Path],
-    pub protect: &'a [Path],
+    pub cascade: &'a [Fk],
+    pub protect: &'a [Fk],
+    pub nullify: &'a [Fk],
     pub hooks: bool,
 }
 
@@ -54,7 +56,8 @@ pub struct Model<'a> {
 pub struct View<'a> {
     pub ident: &'a Ident,
     pub table: &'a Table,
-    pub primary_key: Field,
+    /// The key's fields, in key order.
+    pub primary_key: Vec<Field>,
     /// The model that states the table's facts.
     pub of: &'a Path,
 }

@@ -8,6 +8,7 @@ pub const DELETED: &str = "deleted";
 pub const DELETION_ID: &str = "deletion_id";
 pub const CASCADE: &str = "cascade";
 pub const PROTECT: &str = "protect";
+pub const NULLIFY: &str = "nullify";
 pub const HOOKS: &str = "hooks";
 pub const VIEW_OF: &str = "view_of";
 
@@ -18,6 +19,7 @@ pub const KEYS: &[&str] = &[
     DELETION_ID,
     CASCADE,
     PROTECT,
+    NULLIFY,
     HOOKS,
     VIEW_OF,
 ];

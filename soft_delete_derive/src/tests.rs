@@ -25,6 +25,26 @@ fn timestamp_model_with_cascade_and_protect() {
 }
 
 #[test]
+fn nullify_edges_beside_cascade_and_protect() {
+    insta::assert_snapshot!(expand(quote::quote! {
+        #[derive(Queryable, Selectable, SoftDeletable)]
+        #[diesel(table_name = users)]
+        #[soft_delete(
+            cascade(sessions::user_id),
+            nullify(votes::user_id, comments::author_id),
+            protect(invoices::user_id),
+            hooks
+        )]
+        struct User {
+            id: i32,
+            name: String,
+            deleted_at: Option<NaiveDateTime>,
+            deletion_id: Option<i64>,
+        }
+    }));
+}
+
+#[test]
 fn flag_model_with_string_key_and_hooks() {
     insta::assert_snapshot!(expand(quote::quote! {
         #[derive(Queryable, Selectable, SoftDeletable)]
@@ -41,7 +61,7 @@ fn flag_model_with_string_key_and_hooks() {
 #[test]
 fn errors_are_combined() {
     let out = crate::derive(quote::quote! {
-        #[diesel(primary_key(a, b))]
+        #[diesel(primary_key(a, c))]
         #[soft_delete(deletion_id = nope)]
         struct Bad { a: i32, b: i32 }
     })

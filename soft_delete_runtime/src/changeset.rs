@@ -4,8 +4,8 @@ use crate::backend::sealed::Ops;
 use crate::connection::SoftDeleteConnection;
 use crate::engine;
 use crate::error::SoftDeleteError;
-use crate::options::RestoreOptions;
-use crate::record::{check_text, Changeset, ChangesetFilter, ChangesetRows};
+use crate::options::{RedactOptions, RestoreOptions};
+use crate::record::{check_text, Changeset, ChangesetFilter, ChangesetRows, Erasure};
 use crate::report::RestoreReport;
 
 impl Changeset {
@@ -46,6 +46,32 @@ impl Changeset {
         engine::restore::restore(conn, id, &RestoreOptions::new())
     }
 
+    /// Rewrites `actor` and `restored_by` wherever they are `actor`, in every changeset and
+    /// every erasure record, to `replacement` (a person's name is personal data too); returns
+    /// how many records changed. One transaction, one statement per record table.
+    ///
+    /// [`redact_actor_with`](Changeset::redact_actor_with) also clears reasons, or writes `NULL`.
+    pub fn redact_actor<C: SoftDeleteConnection>(
+        conn: &mut C,
+        actor: &str,
+        replacement: &str,
+    ) -> Result<u64, SoftDeleteError> {
+        Self::redact_actor_with(conn, &RedactOptions::new(actor).replacement(replacement))
+    }
+
+    /// [`Changeset::redact_actor`] as `options` say: `NULL` instead of a replacement, and with
+    /// [`RedactOptions::clear_reasons`] the `reason` of that actor's records set to `NULL`.
+    pub fn redact_actor_with<C: SoftDeleteConnection>(
+        conn: &mut C,
+        options: &RedactOptions,
+    ) -> Result<u64, SoftDeleteError> {
+        check_text("actor", Some(&options.actor))?;
+        check_text("replacement", options.replacement.as_deref())?;
+        engine::transaction(conn, None, |conn| {
+            Ok(<C::Backend as Ops>::redact(conn, options)?)
+        })
+    }
+
     /// [`Changeset::restore`] with who and when.
     pub fn restore_with<C: SoftDeleteConnection>(
         conn: &mut C,
@@ -53,5 +79,24 @@ impl Changeset {
         options: &RestoreOptions,
     ) -> Result<RestoreReport, SoftDeleteError> {
         engine::restore::restore(conn, id, options)
+    }
+}
+
+impl Erasure {
+    /// Every erasure record, newest first (what an admin screen lists beside the trash bin).
+    /// Erasures are rare; page with [`Erasure::list_page`] when they are not.
+    pub fn list<C: SoftDeleteConnection>(conn: &mut C) -> Result<Vec<Erasure>, SoftDeleteError> {
+        Self::list_page(conn, None, i64::MAX)
+    }
+
+    /// At most `limit` erasure records with an id below `before_id` (`None`: from the newest),
+    /// newest first.
+    pub fn list_page<C: SoftDeleteConnection>(
+        conn: &mut C,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Erasure>, SoftDeleteError> {
+        let rows = <C::Backend as Ops>::list_erasures(conn, before_id, limit)?;
+        Ok(rows.into_iter().map(|r| r.into_erasure()).collect())
     }
 }

@@ -57,6 +57,15 @@ pub enum SoftDeleteError {
         /// The reason the hook gave.
         message: String,
     },
+    /// A permission rule ([`SoftDeleteHooks::authorize_restore`](crate::SoftDeleteHooks::authorize_restore)
+    /// or [`authorize_erase`](crate::SoftDeleteHooks::authorize_erase)) refused the operation;
+    /// nothing was changed.
+    Refused {
+        /// Identity of the table whose rule refused.
+        table: &'static str,
+        /// The reason the rule gave.
+        message: String,
+    },
     /// A changeset names a root table that no `#[derive(SoftDeletable)]` model in this program maps.
     UnknownTable {
         /// The table name stored in the changeset.
@@ -125,6 +134,10 @@ impl fmt::Display for SoftDeleteError {
             SoftDeleteError::Aborted { table, message } => write!(
                 f,
                 "a hook on `{table}` aborted the operation: {message}; nothing was changed"
+            ),
+            SoftDeleteError::Refused { table, message } => write!(
+                f,
+                "refused by the permission rule of `{table}`: {message}; nothing was changed"
             ),
             SoftDeleteError::UnknownTable { table } => write!(
                 f,

@@ -4,7 +4,8 @@ use std::any::Any;
 
 use chrono::NaiveDateTime;
 
-use crate::SoftDeleteError;
+use crate::error::SoftDeleteError;
+use crate::record::Changeset;
 
 /// What an operation tells a hook.
 ///
@@ -41,10 +42,40 @@ impl HookContext<'_> {
     }
 }
 
-/// Callbacks around soft delete and restore, run inside the operation's transaction.
+/// What a permission rule ([`SoftDeleteHooks::authorize_restore`],
+/// [`SoftDeleteHooks::authorize_erase`]) decides from.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Authorization<'a> {
+    /// The table whose rule decides: the changeset's root table for a restore, the erased row's
+    /// table for an erase (its identity, as in the changeset record).
+    pub table: &'static str,
+    /// For a restore: the changeset being restored (`None` when a row of a model without
+    /// `deletion_id` is restored on its own). For an erase: `None`.
+    pub changeset: Option<&'a Changeset>,
+    /// The key of the row, as text: the erased row, the row restored on its own, or the
+    /// changeset's `root_key` (`None` for a bulk soft delete).
+    pub key: Option<&'a str>,
+    /// Who asks ([`RestoreOptions::actor`](crate::RestoreOptions::actor),
+    /// [`EraseOptions::actor`](crate::EraseOptions::actor)); `None` when not given.
+    pub actor: Option<&'a str>,
+}
+
+impl Authorization<'_> {
+    /// The error that refuses the operation: [`SoftDeleteError::Refused`] naming this table.
+    pub fn refuse(&self, message: impl Into<String>) -> SoftDeleteError {
+        SoftDeleteError::Refused {
+            table: self.table,
+            message: message.into(),
+        }
+    }
+}
+
+/// Callbacks around soft delete and restore, run inside the operation's transaction, and the
+/// permission rules of restore and erase.
 ///
 /// Returning `Err` aborts the whole operation and rolls it back. Every method defaults to a
-/// no-op; `#[derive(SoftDeletable)]` emits an empty impl unless the model says
+/// no-op (the rules: allow); `#[derive(SoftDeletable)]` emits an empty impl unless the model says
 /// `#[soft_delete(hooks)]`, in which case you write the impl:
 ///
 /// ```
@@ -81,12 +112,42 @@ pub trait SoftDeleteHooks {
     fn after_restore(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
         Ok(())
     }
+    /// Who may restore a changeset whose root row is in this table (or a row of this table
+    /// restored on its own). Asked once per restore, before anything is written, by
+    /// [`Changeset::restore`] and `row.restore()` alike; return
+    /// [`Err(req.refuse(..))`](Authorization::refuse) to refuse, and nothing changes.
+    ///
+    /// ```
+    /// # use soft_delete_runtime::{Authorization, SoftDeleteError, SoftDeleteHooks};
+    /// struct Post;
+    /// impl SoftDeleteHooks for Post {
+    ///     fn authorize_restore(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+    ///         let deleter = req.changeset.and_then(|c| c.actor.as_deref());
+    ///         match req.actor {
+    ///             Some("admin") => Ok(()),
+    ///             Some(me) if deleter == Some(me) => Ok(()),
+    ///             _ => Err(req.refuse("only the deleter or an admin may restore")),
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    fn authorize_restore(_req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        Ok(())
+    }
+    /// Who may erase a row of this table (`row.erase(..)`). Asked before anything is written;
+    /// a refusal changes nothing.
+    fn authorize_erase(_req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        Ok(())
+    }
 }
 
 /// A hook, as a function pointer the engine can store in [`crate::TableMeta`].
 pub type HookFn = fn(&mut HookContext<'_>) -> Result<(), SoftDeleteError>;
 
-/// The four hooks of one model, as function pointers.
+/// A permission rule, as a function pointer the engine can store in [`crate::TableMeta`].
+pub type AuthorizeFn = fn(&Authorization<'_>) -> Result<(), SoftDeleteError>;
+
+/// The hooks and permission rules of one model, as function pointers.
 #[derive(Debug, Clone, Copy)]
 pub struct HookFns {
     /// [`SoftDeleteHooks::before_soft_delete`]
@@ -97,6 +158,10 @@ pub struct HookFns {
     pub before_restore: HookFn,
     /// [`SoftDeleteHooks::after_restore`]
     pub after_restore: HookFn,
+    /// [`SoftDeleteHooks::authorize_restore`]
+    pub authorize_restore: AuthorizeFn,
+    /// [`SoftDeleteHooks::authorize_erase`]
+    pub authorize_erase: AuthorizeFn,
 }
 
 impl HookFns {
@@ -107,6 +172,8 @@ impl HookFns {
             after_soft_delete: M::after_soft_delete,
             before_restore: M::before_restore,
             after_restore: M::after_restore,
+            authorize_restore: M::authorize_restore,
+            authorize_erase: M::authorize_erase,
         }
     }
 }

@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &[
         "error",
         "hooks",
+        "key",
         "marker",
         "meta",
         "options",

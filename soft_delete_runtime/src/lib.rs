@@ -52,6 +52,7 @@
 // the `layers` test). Data:
 mod error;
 mod hooks;
+mod key;
 pub mod marker;
 mod meta;
 mod options;
@@ -81,14 +82,17 @@ mod layers;
 pub use connection::{BackendOf, SoftDeleteConnection};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
-pub use hooks::{HookContext, HookFn, HookFns, SoftDeleteHooks};
-pub use meta::{CascadeEdge, MarkerKind, ProtectEdge, TableMeta};
+pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
+pub use key::key_text;
+pub use meta::{
+    CascadeEdge, ForeignKey, MarkerKind, NullableForeignKey, NullifyEdge, ProtectEdge, TableMeta,
+};
 pub use model::{KeyFilter, SoftDelete};
-pub use options::{DeleteOptions, PurgeOptions, RestoreOptions};
-pub use record::{Changeset, ChangesetFilter, ChangesetRows, MAX_TEXT_BYTES};
+pub use options::{DeleteOptions, EraseOptions, PurgeOptions, RedactOptions, RestoreOptions};
+pub use record::{Changeset, ChangesetFilter, ChangesetRows, Erasure, MAX_TEXT_BYTES};
 pub use report::{PurgeReport, RestoreReport, TableCounts};
 pub use table::{is_deleted, is_live, CascadeTarget, IsDeleted, IsLive, SoftDeleteTable};
-pub use table_name::{TableName, TableRef};
+pub use table_name::{ColumnsRef, TableName, TableRef};
 
 /// `#[derive(SoftDeletable)]`: see the crate documentation for its attributes.
 #[cfg(feature = "derive")]
@@ -97,12 +101,16 @@ pub use soft_delete_derive::SoftDeletable;
 /// SQL name of the runtime's changeset table.
 pub const CHANGESET_TABLE: &str = "soft_delete_changesets";
 
+/// SQL name of the runtime's erasure record table.
+pub const ERASURE_TABLE: &str = "soft_delete_erasures";
+
 /// Everything a model file needs: `use soft_delete_runtime::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "derive")]
     pub use crate::SoftDeletable;
     pub use crate::{
-        Changeset, DeleteOptions, RestoreOptions, SoftDelete, SoftDeleteDsl, SoftDeleteError,
+        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDelete, SoftDeleteDsl,
+        SoftDeleteError,
     };
 }
 

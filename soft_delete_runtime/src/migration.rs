@@ -61,11 +61,50 @@ pub fn changeset_table_sql(dialect: Dialect) -> &'static str {
     }
 }
 
-/// Creates `soft_delete_changesets` on `conn` if it does not exist.
+/// The `CREATE TABLE` for `soft_delete_erasures` on `dialect` (idempotent): one row per
+/// `row.erase(..)`, recording that an erasure happened, never the erased data.
+///
+/// New in this version: an existing install gets it by calling [`install`] again, or by adding
+/// this statement to a migration.
+pub fn erasure_table_sql(dialect: Dialect) -> &'static str {
+    macro_rules! table {
+        ($id:literal, $time:literal, $name:literal) => {
+            concat!(
+                "CREATE TABLE IF NOT EXISTS soft_delete_erasures (\n",
+                "    id ",
+                $id,
+                ",\n    erased_at ",
+                $time,
+                " NOT NULL,\n",
+                "    actor TEXT,\n",
+                "    reason TEXT,\n",
+                "    root_table ",
+                $name,
+                " NOT NULL,\n",
+                "    root_key TEXT,\n",
+                "    rows_removed BIGINT NOT NULL DEFAULT 0,\n",
+                "    removed TEXT NOT NULL,\n",
+                "    nullified TEXT NOT NULL\n);"
+            )
+        };
+    }
+    match dialect {
+        Dialect::Sqlite => table!("INTEGER PRIMARY KEY AUTOINCREMENT", "TIMESTAMP", "TEXT"),
+        Dialect::Postgres => table!("BIGSERIAL PRIMARY KEY", "TIMESTAMP", "TEXT"),
+        Dialect::Mysql => table!(
+            "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            "DATETIME(6)",
+            "VARCHAR(255)"
+        ),
+    }
+}
+
+/// Creates `soft_delete_changesets` and `soft_delete_erasures` on `conn` where they do not
+/// exist (safe to call at every start-up, and to upgrade an existing install).
 pub fn install<C: SoftDeleteConnection>(conn: &mut C) -> Result<(), SoftDeleteError> {
-    conn.batch_execute(changeset_table_sql(
-        <C::Backend as SoftDeleteBackend>::DIALECT,
-    ))?;
+    let dialect = <C::Backend as SoftDeleteBackend>::DIALECT;
+    conn.batch_execute(changeset_table_sql(dialect))?;
+    conn.batch_execute(erasure_table_sql(dialect))?;
     Ok(())
 }
 

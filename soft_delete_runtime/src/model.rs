@@ -1,22 +1,19 @@
 //! `SoftDelete`: what a `#[derive(SoftDeletable)]` model can do.
 
-use std::fmt::Display;
-
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::methods::FilterDsl;
 use diesel::sql_types::BoolOrNullableBool;
-use diesel::{ExpressionMethods, Table};
 
 use crate::connection::SoftDeleteConnection;
 use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
 use crate::engine;
 use crate::error::SoftDeleteError;
 use crate::marker::TimestampedStrategy;
-use crate::options::{DeleteOptions, PurgeOptions, RestoreOptions};
-use crate::record::Changeset;
+use crate::options::{DeleteOptions, EraseOptions, PurgeOptions, RestoreOptions};
+use crate::record::{Changeset, Erasure};
 use crate::report::{PurgeReport, RestoreReport, TableCounts};
 use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 
@@ -29,11 +26,16 @@ use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 pub trait SoftDelete: Sized {
     /// The model's Diesel table.
     type Table: SoftDeleteTable;
-    /// The Rust type of the primary key.
-    type Key: Clone + Display;
+    /// The Rust type of the primary key: the key field's type, or a tuple of the key fields'
+    /// types in key order for a composite key (`#[diesel(primary_key(post_id, tag_id))]`).
+    type Key: Clone;
 
-    /// This row's primary key.
-    fn key(&self) -> &Self::Key;
+    /// This row's primary key (a tuple for a composite key).
+    fn key(&self) -> Self::Key;
+
+    /// This row's primary key in the text form the changeset record holds ([`crate::key_text`]):
+    /// `42`, or `["7","rust"]` for a composite key.
+    fn key_text(&self) -> String;
 
     /// Live rows: `table.filter(deleted_at.is_null())`.
     fn active() -> Active<Self::Table>
@@ -90,7 +92,7 @@ pub trait SoftDelete: Sized {
         let root = engine::soft_delete::Root {
             meta: Self::Table::meta(),
             filter: &*filter,
-            key: Some(self.key().to_string()),
+            key: Some(self.key_text()),
         };
         engine::soft_delete::soft_delete(conn, root, &options)
     }
@@ -148,11 +150,13 @@ pub trait SoftDelete: Sized {
         Self: KeyFilter<C::Backend>,
     {
         let filter = self.key_filter();
-        engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &options)
+        let key = self.key_text();
+        engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &key, &options)
     }
 
     /// Deletes this row permanently, with its cascade descendants (children first), unless a
-    /// `protect` edge has live children. Returns the rows removed per table.
+    /// `protect` edge has live children; `nullify` edges set their children's foreign key to
+    /// `NULL`. Returns the rows removed per table.
     fn hard_delete<C>(&self, conn: &mut C) -> Result<TableCounts, SoftDeleteError>
     where
         C: SoftDeleteConnection,
@@ -160,6 +164,40 @@ pub trait SoftDelete: Sized {
     {
         let filter = self.key_filter();
         engine::remove::hard_delete(conn, Self::Table::meta(), &*filter)
+    }
+
+    /// Erases this row (live or hidden) for good, with its cascade descendants, applying
+    /// `nullify` edges (their foreign keys become `NULL`) and `protect` checks, in one
+    /// transaction, and records in `soft_delete_erasures` that the erasure happened — table,
+    /// key, time, actor, reason and rows per table, never the erased data.
+    ///
+    /// The table's [`SoftDeleteHooks::authorize_erase`](crate::SoftDeleteHooks::authorize_erase)
+    /// rule is asked first, with [`EraseOptions::actor`]; a refusal changes nothing.
+    fn erase<C>(&self, conn: &mut C, options: EraseOptions) -> Result<Erasure, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        let key = self.key_text();
+        engine::erase::erase(conn, Self::Table::meta(), &*filter, &key, &options)
+    }
+
+    /// This row and everything under it through `cascade` edges, live or hidden, and the rows
+    /// its tree's `nullify` edges point at — what [`erase`](SoftDelete::erase) removes or
+    /// anonymises — as JSON: one key per table (its identity), each an array of row objects
+    /// in key order, `{"column": value, ...}` with every column of the table.
+    ///
+    /// The database renders the rows (`json_object`, `JSON_OBJECT`, `row_to_json`), so values
+    /// look as each backend renders them (timestamps as text, booleans as `0`/`1` on SQLite and
+    /// MySQL). One `SELECT` per table, whatever the number of rows.
+    fn export_tree<C>(&self, conn: &mut C) -> Result<serde_json::Value, SoftDeleteError>
+    where
+        C: SoftDeleteConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        let filter = self.key_filter();
+        engine::export::export_tree(conn, Self::Table::meta(), &*filter)
     }
 
     /// Permanently deletes the rows hidden before `older_than` (UTC) with their cascade
@@ -184,26 +222,9 @@ pub trait SoftDelete: Sized {
 
 /// The `primary_key = self.key()` predicate of a model, for backend `DB`.
 ///
-/// Implemented for every [`SoftDelete`] model whose key type Diesel can bind on `DB`.
+/// `#[derive(SoftDeletable)]` implements it for every backend that can bind the key's columns
+/// (`id = $1`, or `post_id = $1 AND tag_id = $2` for a composite key).
 pub trait KeyFilter<DB: Backend>: SoftDelete {
     /// `primary_key = self.key()`.
     fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_>;
-}
-
-type PrimaryKeyOf<M> = <<M as SoftDelete>::Table as Table>::PrimaryKey;
-
-impl<M, DB> KeyFilter<DB> for M
-where
-    M: SoftDelete,
-    DB: Backend,
-    PrimaryKeyOf<M>: Expression,
-    <PrimaryKeyOf<M> as Expression>::SqlType:
-        diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
-    M::Key: diesel::expression::AsExpression<<PrimaryKeyOf<M> as Expression>::SqlType>,
-    diesel::dsl::Eq<PrimaryKeyOf<M>, M::Key>: QueryFragment<DB> + 'static,
-{
-    fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_> {
-        let pk = M::Table::default().primary_key();
-        Box::new(pk.eq(self.key().clone()))
-    }
 }

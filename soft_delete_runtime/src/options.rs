@@ -92,3 +92,83 @@ impl PurgeOptions {
         self
     }
 }
+
+/// Who erases, why and when: recorded in `soft_delete_erasures` (the erased row's data is not).
+///
+/// ```
+/// # use soft_delete_runtime::EraseOptions;
+/// let opts = EraseOptions::new().actor("alice").reason("GDPR request");
+/// assert_eq!(opts.reason.as_deref(), Some("GDPR request"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EraseOptions {
+    /// Who asked for the erasure (stored in `soft_delete_erasures.actor`, reaches
+    /// [`SoftDeleteHooks::authorize_erase`](crate::SoftDeleteHooks::authorize_erase); the limits
+    /// of [`DeleteOptions::actor`]).
+    pub actor: Option<String>,
+    /// Why (stored in `soft_delete_erasures.reason`).
+    pub reason: Option<String>,
+    /// The erasure time (UTC); defaults to now.
+    pub at: Option<NaiveDateTime>,
+}
+
+impl EraseOptions {
+    /// No actor, no reason, time = now.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets who erases.
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+    /// Sets why.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+    /// Sets the erasure time (UTC).
+    pub fn at(mut self, at: NaiveDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+}
+
+/// What [`Changeset::redact_actor_with`](crate::Changeset::redact_actor_with) rewrites.
+///
+/// ```
+/// # use soft_delete_runtime::RedactOptions;
+/// let opts = RedactOptions::new("alice").replacement("Deleted user").clear_reasons();
+/// assert!(opts.clear_reasons);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedactOptions {
+    /// The name to remove, as stored in `actor` / `restored_by`.
+    pub actor: String,
+    /// What to write instead; `None` writes `NULL`.
+    pub replacement: Option<String>,
+    /// Also set `reason` to `NULL` on the records whose `actor` is [`RedactOptions::actor`]
+    /// (a reason often names or describes the person).
+    pub clear_reasons: bool,
+}
+
+impl RedactOptions {
+    /// Redact `actor`, writing `NULL` in its place, reasons kept.
+    pub fn new(actor: impl Into<String>) -> Self {
+        RedactOptions {
+            actor: actor.into(),
+            replacement: None,
+            clear_reasons: false,
+        }
+    }
+    /// Writes `replacement` instead of `NULL`.
+    pub fn replacement(mut self, replacement: impl Into<String>) -> Self {
+        self.replacement = Some(replacement.into());
+        self
+    }
+    /// Also clears the `reason` of that actor's records.
+    pub fn clear_reasons(mut self) -> Self {
+        self.clear_reasons = true;
+        self
+    }
+}

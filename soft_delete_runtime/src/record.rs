@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::error::SoftDeleteError;
-use crate::schema::soft_delete_changesets;
+use crate::report::TableCounts;
+use crate::schema::{soft_delete_changesets, soft_delete_erasures};
 
 /// The longest `actor` or `reason` the changeset record takes, in bytes (UTF-8).
 ///
@@ -181,4 +182,71 @@ pub struct ChangesetRows {
     pub table: &'static str,
     /// Primary keys of the rows, as text, in ascending key order.
     pub keys: Vec<String>,
+}
+
+/// One erasure, as recorded in `soft_delete_erasures`: which row of which table was erased,
+/// when, by whom and why, and how many rows per table went — never the erased data.
+///
+/// Returned by `row.erase(..)`; [`Erasure::list`](Erasure::list) pages through the records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erasure {
+    /// Erasure id (its own sequence, distinct from changeset ids).
+    pub id: i64,
+    /// When (UTC).
+    pub erased_at: NaiveDateTime,
+    /// Who erased.
+    pub actor: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
+    /// Identity of the erased row's table.
+    pub table: String,
+    /// Primary key of the erased row, as text.
+    pub key: Option<String>,
+    /// Rows removed per table: the row and its cascade tree.
+    pub removed: TableCounts,
+    /// Rows per table whose foreign key a `nullify` edge set to `NULL`.
+    pub nullified: TableCounts,
+}
+
+/// A row of `soft_delete_erasures` as loaded.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = soft_delete_erasures)]
+pub struct ErasureRow {
+    pub(crate) id: i64,
+    pub(crate) erased_at: NaiveDateTime,
+    pub(crate) actor: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) root_table: String,
+    pub(crate) root_key: Option<String>,
+    pub(crate) removed: String,
+    pub(crate) nullified: String,
+}
+
+impl ErasureRow {
+    pub(crate) fn into_erasure(self) -> Erasure {
+        Erasure {
+            id: self.id,
+            erased_at: self.erased_at,
+            actor: self.actor,
+            reason: self.reason,
+            table: self.root_table,
+            key: self.root_key,
+            removed: TableCounts::from_json(&self.removed),
+            nullified: TableCounts::from_json(&self.nullified),
+        }
+    }
+}
+
+/// The row an erasure inserts. Public only inside the sealed backend trait's signatures.
+#[derive(Insertable)]
+#[diesel(table_name = soft_delete_erasures)]
+pub struct NewErasure<'a> {
+    pub(crate) erased_at: NaiveDateTime,
+    pub(crate) actor: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
+    pub(crate) root_table: &'a str,
+    pub(crate) root_key: Option<&'a str>,
+    pub(crate) rows_removed: i64,
+    pub(crate) removed: String,
+    pub(crate) nullified: String,
 }

@@ -7,8 +7,8 @@
 //! [`TableMeta`] to a link-time registry (the `inventory` crate) and the runtime builds the
 //! incoming edges once, on first use.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use crate::TableMeta;
 
@@ -22,11 +22,13 @@ inventory::collect!(Registration);
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Incoming {
     pub(crate) parent: &'static TableMeta,
-    pub(crate) fk: &'static str,
+    pub(crate) fk: &'static [&'static str],
 }
 
 pub(crate) struct Graph {
     tables: HashMap<&'static str, &'static TableMeta>,
+    /// The identity of every table a model names: its own, and its edges' children.
+    names: HashMap<&'static str, &'static str>,
     incoming: HashMap<&'static str, Vec<Incoming>>,
 }
 
@@ -55,7 +57,24 @@ impl Graph {
                 }
             }
         }
-        Graph { tables, incoming }
+        let mut names = HashMap::new();
+        for meta in tables.values() {
+            let children = meta.cascade.iter().map(|e| (e.child)().identity());
+            let protected = meta.protect.iter().map(|e| e.identity());
+            let nullified = meta.nullify.iter().map(|e| e.identity());
+            for name in std::iter::once(meta.identity())
+                .chain(children)
+                .chain(protected)
+                .chain(nullified)
+            {
+                names.insert(name, name);
+            }
+        }
+        Graph {
+            tables,
+            names,
+            incoming,
+        }
     }
 
     /// The facts of the model mapping `table`, if one is linked into the program.
@@ -67,6 +86,24 @@ impl Graph {
     pub(crate) fn incoming(&self, table: &str) -> &[Incoming] {
         self.incoming.get(table).map(Vec::as_slice).unwrap_or(&[])
     }
+}
+
+/// `name` as a `&'static str`: the identity of a table some linked model names (as a model,
+/// or as the child of an edge), else a copy kept for the program's life (only names read back
+/// from the record that no linked model knows, so the copies are bounded by the tables ever
+/// recorded).
+pub(crate) fn intern(name: &str) -> &'static str {
+    if let Some(known) = graph().names.get(name) {
+        return known;
+    }
+    static OTHERS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut others = OTHERS.lock().unwrap_or_else(|poison| poison.into_inner());
+    if let Some(known) = others.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    others.insert(leaked);
+    leaked
 }
 
 pub(crate) fn graph() -> &'static Graph {

@@ -1,6 +1,7 @@
 //! What the write operations return besides a changeset.
 
 use crate::record::Changeset;
+use crate::registry::intern;
 
 /// Per-table row counts, in the order tables were first touched.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -32,6 +33,29 @@ impl TableCounts {
         for (t, n) in other.iter() {
             self.add(t, n);
         }
+    }
+    /// `[["users", 1], ["sessions", 3]]`: the form `soft_delete_erasures` stores.
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::Value::from(
+            self.0
+                .iter()
+                .map(|(t, n)| serde_json::json!([t, n]))
+                .collect::<Vec<_>>(),
+        )
+        .to_string()
+    }
+    /// Reads [`TableCounts::to_json`]'s form; what does not parse is left out.
+    pub(crate) fn from_json(text: &str) -> TableCounts {
+        let mut out = TableCounts::default();
+        let Ok(serde_json::Value::Array(pairs)) = serde_json::from_str(text) else {
+            return out;
+        };
+        for pair in pairs {
+            if let (Some(t), Some(n)) = (pair[0].as_str(), pair[1].as_u64()) {
+                out.add(intern(t), n);
+            }
+        }
+        out
     }
 }
 

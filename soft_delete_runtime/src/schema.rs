@@ -23,3 +23,28 @@ diesel::table! {
         restored_by -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    /// One row per erasure: which row was erased, when, by whom, and how many rows per table
+    /// went — never the erased data.
+    soft_delete_erasures (id) {
+        /// Erasure id.
+        id -> BigInt,
+        /// When the rows were erased (UTC).
+        erased_at -> Timestamp,
+        /// Who erased them.
+        actor -> Nullable<Text>,
+        /// Why.
+        reason -> Nullable<Text>,
+        /// Identity of the erased row's table.
+        root_table -> Text,
+        /// Primary key of the erased row, as text.
+        root_key -> Nullable<Text>,
+        /// How many rows the erasure removed, over all tables.
+        rows_removed -> BigInt,
+        /// Rows removed per table, as JSON: `[["users", 1], ["sessions", 3]]`.
+        removed -> Text,
+        /// Rows whose foreign key was set to `NULL` per table, as JSON, like `removed`.
+        nullified -> Text,
+    }
+}

@@ -58,6 +58,70 @@ impl TableRef {
     }
 }
 
+/// The columns of one `table!` type, in declaration order, as Diesel names them in SQL
+/// (`#[sql_name]` columns by their SQL name); read on first use from Diesel's rendering of
+/// `table::all_columns` and kept for the program's life.
+#[derive(Debug)]
+pub struct ColumnsRef {
+    read: fn() -> Vec<&'static str>,
+    columns: OnceLock<&'static [&'static str]>,
+}
+
+impl ColumnsRef {
+    /// The columns of table `T` (any `table!` type).
+    pub const fn of<T>() -> ColumnsRef
+    where
+        T: diesel::Table + 'static,
+        T::AllColumns: QueryFragment<RenderDb>,
+    {
+        ColumnsRef {
+            read: || read_columns(&T::all_columns()),
+            columns: OnceLock::new(),
+        }
+    }
+
+    /// The column names.
+    pub fn get(&self) -> &'static [&'static str] {
+        self.columns
+            .get_or_init(|| Box::leak((self.read)().into_boxed_slice()))
+    }
+}
+
+/// The column names of a rendered column list (`"t"."a", "t"."b"`): the last part of each item.
+fn read_columns<T: QueryFragment<RenderDb>>(columns: &T) -> Vec<&'static str> {
+    let mut sql = <RenderDb as Backend>::QueryBuilder::default();
+    if columns.to_sql(&mut sql, &RenderDb::default()).is_err() {
+        return Vec::new();
+    }
+    let sql = sql.finish();
+    let mut out = Vec::new();
+    let mut rest = sql.as_str();
+    loop {
+        let (item, tail) = split_item(rest);
+        if let Some(last) = split_quoted(item).pop() {
+            out.push(leak(last));
+        }
+        match tail {
+            Some(t) => rest = t,
+            None => return out,
+        }
+    }
+}
+
+/// The first item of a comma-separated list of quoted identifiers, and the rest after its comma.
+fn split_item(sql: &str) -> (&str, Option<&str>) {
+    let mut quote: Option<char> = None;
+    for (i, c) in sql.char_indices() {
+        match (quote, c) {
+            (None, '"' | '`') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ',') => return (&sql[..i], Some(&sql[i + 1..])),
+            _ => {}
+        }
+    }
+    (sql, None)
+}
+
 impl TableName {
     /// Reads the name from Diesel's rendering of `table` (`"app"."accounts"`).
     fn read<T: QueryFragment<RenderDb>>(table: &T) -> TableName {
@@ -159,6 +223,22 @@ mod tests {
         assert_eq!((accounts.schema, accounts.name), (Some("app"), "accounts"));
         assert_eq!(accounts.qualified, "app.accounts");
         assert!(std::ptr::eq(accounts, ACCOUNTS.get()), "read once");
+    }
+
+    diesel::table! {
+        cols (id) {
+            id -> Integer,
+            #[sql_name = "the, \"name\""]
+            name -> Text,
+        }
+    }
+
+    #[test]
+    fn columns_come_from_the_table_type() {
+        static COLS: ColumnsRef = ColumnsRef::of::<cols::table>();
+        assert_eq!(COLS.get(), ["id", "the, \"name\""]);
+        static ACCOUNTS: ColumnsRef = ColumnsRef::of::<accounts::table>();
+        assert_eq!(ACCOUNTS.get(), ["id"]);
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod rows;
 mod backends;
 #[path = "cascade.rs"]
 mod cascade;
+#[path = "composite.rs"]
+mod composite;
 #[path = "concurrency.rs"]
 mod concurrency;
 #[path = "fault_injection.rs"]
@@ -20,6 +22,8 @@ mod leaks;
 mod model_based;
 #[path = "panics.rs"]
 mod panics;
+#[path = "policies.rs"]
+mod policies;
 #[path = "qualified.rs"]
 mod qualified;
 #[path = "reads.rs"]

@@ -137,3 +137,21 @@ fn every_operation_addresses_the_qualified_table() {
     assert_eq!(live(&mut conn), (0, 0));
     assert_eq!(decoys(&mut conn), untouched, "hard delete touched a decoy");
 }
+
+#[test]
+fn export_and_erase_address_the_qualified_table() {
+    let mut conn = connect("export_and_erase");
+    let untouched = decoys(&mut conn);
+    let json = account(1).export_tree(&mut conn).expect("export");
+    let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["sd_other.accounts", "sd_other.sessions"]);
+    assert_eq!(json["sd_other.accounts"][0]["email"], "a");
+    assert_eq!(json["sd_other.sessions"].as_array().map(Vec::len), Some(2));
+    let erasure = account(1)
+        .erase(&mut conn, EraseOptions::new())
+        .expect("erase");
+    assert_eq!(erasure.table, "sd_other.accounts");
+    assert_eq!(erasure.removed.get("sd_other.sessions"), 2);
+    assert_eq!(live(&mut conn), (1, 1));
+    assert_eq!(decoys(&mut conn), untouched, "erase touched a decoy");
+}

@@ -10,6 +10,8 @@ mod rows;
 mod backends;
 #[path = "cascade.rs"]
 mod cascade;
+#[path = "composite.rs"]
+mod composite;
 #[path = "fault_injection.rs"]
 mod fault_injection;
 #[path = "leaks.rs"]
@@ -18,6 +20,8 @@ mod leaks;
 mod model_based;
 #[path = "panics.rs"]
 mod panics;
+#[path = "policies.rs"]
+mod policies;
 #[path = "reads.rs"]
 mod reads;
 #[path = "single_table.rs"]

@@ -180,3 +180,28 @@ fn migration_sql_names_the_sql_name_table() {
     conn.batch_execute(&index)
         .expect("the deletion_id index applies");
 }
+
+#[test]
+fn export_and_erase_address_the_sql_name_table() {
+    let mut conn = connect("export_and_erase");
+    let untouched = decoys(&mut conn);
+    let json = entry(1).export_tree(&mut conn).expect("export");
+    let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["blog_entries", "entry_replies"]);
+    let e1 = json["blog_entries"][0].as_object().expect("row");
+    let columns: Vec<&String> = e1.keys().collect();
+    assert_eq!(
+        columns,
+        ["deletion_id", "id", "removed_at", "title"],
+        "SQL column names"
+    );
+    assert_eq!(e1["title"], "e1");
+    assert_eq!(json["entry_replies"].as_array().map(Vec::len), Some(2));
+    let erasure = entry(1)
+        .erase(&mut conn, soft_delete_runtime::EraseOptions::new())
+        .expect("erase");
+    assert_eq!(erasure.table, "blog_entries");
+    assert_eq!(erasure.removed.get("entry_replies"), 2);
+    assert_eq!(live(&mut conn), (1, 1));
+    assert_eq!(decoys(&mut conn), untouched, "erase touched a decoy");
+}

@@ -39,7 +39,8 @@ pub(crate) mod sealed {
     use diesel::{QueryResult, RunQueryDsl};
 
     use crate::meta::MarkerKind;
-    use crate::record::{Changeset, ChangesetFilter, NewChangeset};
+    use crate::options::RedactOptions;
+    use crate::record::{Changeset, ChangesetFilter, ErasureRow, NewChangeset, NewErasure};
     use crate::time::Instant;
 
     /// The backend-specific half of [`super::SoftDeleteBackend`]: typed binds, typed loads and
@@ -47,6 +48,8 @@ pub(crate) mod sealed {
     pub trait Ops: Backend + Sized + 'static {
         /// Binds a `BigInt`.
         fn push_i64<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b i64) -> QueryResult<()>;
+        /// Binds a `Text`.
+        fn push_text<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b str) -> QueryResult<()>;
         /// Binds a `Bool`.
         fn push_bool<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b bool) -> QueryResult<()>;
         /// Binds a marker time of `kind`.
@@ -98,6 +101,23 @@ pub(crate) mod sealed {
             conn: &mut C,
             filter: &ChangesetFilter,
         ) -> QueryResult<Vec<Changeset>>;
+        /// Inserts an erasure record and returns its id.
+        fn insert_erasure<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            new: &NewErasure<'_>,
+        ) -> QueryResult<i64>;
+        /// Erasure records with an id below `before_id` (all when `None`), newest first.
+        fn list_erasures<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            before_id: Option<i64>,
+            limit: i64,
+        ) -> QueryResult<Vec<ErasureRow>>;
+        /// Rewrites `actor` / `restored_by` (and `reason` when asked) as `options` says, in the
+        /// changesets and the erasure records; returns the records changed.
+        fn redact<C: LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            options: &RedactOptions,
+        ) -> QueryResult<u64>;
     }
 }
 
@@ -117,6 +137,68 @@ macro_rules! backend_ops {
             v: &'b bool,
         ) -> diesel::QueryResult<()> {
             out.push_bind_param::<diesel::sql_types::Bool, bool>(v)
+        }
+
+        fn push_text<'b>(
+            out: &mut diesel::query_builder::AstPass<'_, 'b, Self>,
+            v: &'b str,
+        ) -> diesel::QueryResult<()> {
+            out.push_bind_param::<diesel::sql_types::Text, str>(v)
+        }
+
+        fn list_erasures<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            before_id: Option<i64>,
+            limit: i64,
+        ) -> diesel::QueryResult<Vec<crate::record::ErasureRow>> {
+            use crate::schema::soft_delete_erasures as e;
+            use diesel::prelude::*;
+            let mut q = e::table
+                .select(crate::record::ErasureRow::as_select())
+                .into_boxed::<$db>();
+            if let Some(before) = before_id {
+                q = q.filter(e::id.lt(before));
+            }
+            q.order(e::id.desc()).limit(limit).load(conn)
+        }
+
+        fn redact<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            o: &crate::options::RedactOptions,
+        ) -> diesel::QueryResult<u64> {
+            use crate::schema::soft_delete_changesets as t;
+            use crate::schema::soft_delete_erasures as e;
+            use diesel::dsl::case_when;
+            use diesel::prelude::*;
+            use diesel::sql_types::{Nullable, Text};
+            let old = o.actor.as_str();
+            let new = || o.replacement.as_deref().into_sql::<Nullable<Text>>();
+            let null = || None::<&str>.into_sql::<Nullable<Text>>();
+            let mine = t::table.filter(t::actor.eq(old).or(t::restored_by.eq(old)));
+            let actor = t::actor.eq(case_when(t::actor.eq(old), new()).otherwise(t::actor));
+            let restored_by = t::restored_by
+                .eq(case_when(t::restored_by.eq(old), new()).otherwise(t::restored_by));
+            let (changesets, erasures) = if o.clear_reasons {
+                // `reason` first: MySQL evaluates a `SET` list left to right, so a later
+                // assignment would see the rewritten `actor`.
+                let reason = t::reason.eq(case_when(t::actor.eq(old), null()).otherwise(t::reason));
+                let c = diesel::update(mine)
+                    .set((reason, actor, restored_by))
+                    .execute(conn)?;
+                let e = diesel::update(e::table.filter(e::actor.eq(old)))
+                    .set((e::reason.eq(null()), e::actor.eq(new())))
+                    .execute(conn)?;
+                (c, e)
+            } else {
+                let c = diesel::update(mine)
+                    .set((actor, restored_by))
+                    .execute(conn)?;
+                let e = diesel::update(e::table.filter(e::actor.eq(old)))
+                    .set(e::actor.eq(new()))
+                    .execute(conn)?;
+                (c, e)
+            };
+            Ok((changesets + erasures) as u64)
         }
 
         fn load_i64<C, Q>(conn: &mut C, q: Q) -> diesel::QueryResult<Vec<i64>>
@@ -240,6 +322,18 @@ macro_rules! insert_returning_id {
             diesel::insert_into(t::table)
                 .values(new)
                 .returning(t::id)
+                .get_result(conn)
+        }
+
+        fn insert_erasure<C: diesel::connection::LoadConnection<Backend = Self>>(
+            conn: &mut C,
+            new: &crate::record::NewErasure<'_>,
+        ) -> diesel::QueryResult<i64> {
+            use crate::schema::soft_delete_erasures as e;
+            use diesel::prelude::*;
+            diesel::insert_into(e::table)
+                .values(new)
+                .returning(e::id)
                 .get_result(conn)
         }
     };

@@ -34,4 +34,18 @@ impl Ops for Mysql {
         ))
         .get_result(conn)
     }
+
+    /// As `insert_changeset`: the id from `LAST_INSERT_ID()`.
+    fn insert_erasure<C: diesel::connection::LoadConnection<Backend = Self>>(
+        conn: &mut C,
+        new: &crate::record::NewErasure<'_>,
+    ) -> diesel::QueryResult<i64> {
+        use crate::schema::soft_delete_erasures as e;
+        use diesel::prelude::*;
+        diesel::insert_into(e::table).values(new).execute(conn)?;
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "CAST(LAST_INSERT_ID() AS SIGNED)",
+        ))
+        .get_result(conn)
+    }
 }

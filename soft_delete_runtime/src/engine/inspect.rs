@@ -6,6 +6,13 @@ use crate::error::SoftDeleteError;
 use crate::record::ChangesetRows;
 use crate::statements;
 
+/// The text form of a composite key read back from the database.
+fn canonical_key(json: &str) -> Result<String, SoftDeleteError> {
+    crate::key::canonical(json).map_err(|e| {
+        SoftDeleteError::Database(diesel::result::Error::DeserializationError(Box::new(e)))
+    })
+}
+
 /// Per table reachable from the changeset's root, the keys of the rows it hides.
 pub(crate) fn rows<C: SoftDeleteConnection>(
     conn: &mut C,
@@ -16,7 +23,13 @@ pub(crate) fn rows<C: SoftDeleteConnection>(
     for component in components_from(root) {
         for m in component.tables {
             let Some(did) = m.deletion_id else { continue };
-            let keys = statements::changeset_keys(m, did, id).load_text(conn)?;
+            let mut keys = statements::changeset_keys(m, did, id).load_text(conn)?;
+            if m.primary_key.len() > 1 {
+                keys = keys
+                    .iter()
+                    .map(|k| canonical_key(k))
+                    .collect::<Result<_, _>>()?;
+            }
             if !keys.is_empty() {
                 out.push(ChangesetRows {
                     table: m.identity(),

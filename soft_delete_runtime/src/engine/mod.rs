@@ -2,6 +2,8 @@
 //! cascade graph and per level, whatever the number of rows. No row is loaded into memory.
 
 mod context;
+pub(crate) mod erase;
+pub(crate) mod export;
 mod graph;
 pub(crate) mod inspect;
 mod protect;

@@ -9,7 +9,12 @@
 //! without `ON DELETE CASCADE` in the schema, and even on MySQL, which checks foreign keys row by
 //! row. The marks never outlive the transaction.
 //!
-//! A *leaf* table (one with no cascade edges of its own) is not marked: nothing hangs off its
+//! `nullify(child::fk)` edges of every level are applied just before the level's rows are
+//! deleted (after every check, and after the deeper levels are gone): one `UPDATE child SET
+//! fk = NULL WHERE fk IN (SELECT pk FROM parent WHERE deletion_id = <mark>)` per edge and
+//! level, live and hidden children alike.
+//!
+//! A *leaf* table (one with no cascade or nullify edges of its own) is not marked: nothing hangs off its
 //! rows, so they are deleted straight through their parent's mark
 //! (`DELETE FROM leaf WHERE fk IN (SELECT pk FROM parent WHERE deletion_id = <mark>)`) just
 //! before that parent level goes. Leaves usually hold most of the rows, and marking them first
@@ -66,20 +71,37 @@ impl<'a, DB> Seed<'a, DB> {
     }
 }
 
+/// What a removal did: rows deleted, and rows whose foreign key a `nullify` edge cleared.
+#[derive(Default)]
+pub(crate) struct Removal {
+    pub(crate) removed: TableCounts,
+    pub(crate) nullified: TableCounts,
+}
+
 pub(crate) fn hard_delete<C: SoftDeleteConnection>(
     conn: &mut C,
     meta: &'static TableMeta,
     key: &dyn QueryFragment<C::Backend>,
 ) -> Result<TableCounts, SoftDeleteError> {
     super::transaction(conn, Some(meta), |conn| {
-        let removed = remove_tree(conn, meta, Seed::Filter(key), false)?;
-        if removed.get(meta.identity()) == 0 {
-            return Err(SoftDeleteError::NotFound {
-                table: meta.identity(),
-            });
-        }
-        Ok(removed)
+        Ok(remove_row(conn, meta, key)?.removed)
     })
+}
+
+/// Removes the row `key` picks, live or hidden, with its tree; `NotFound` when there is none.
+/// Runs inside the caller's transaction.
+pub(crate) fn remove_row<C: SoftDeleteConnection>(
+    conn: &mut C,
+    meta: &'static TableMeta,
+    key: &dyn QueryFragment<C::Backend>,
+) -> Result<Removal, SoftDeleteError> {
+    let removal = remove_tree(conn, meta, Seed::Filter(key), false)?;
+    if removal.removed.get(meta.identity()) == 0 {
+        return Err(SoftDeleteError::NotFound {
+            table: meta.identity(),
+        });
+    }
+    Ok(removal)
 }
 
 pub(crate) fn purge<C: SoftDeleteConnection>(
@@ -107,8 +129,9 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     };
     let mut report = PurgeReport::default();
     loop {
-        let removed =
-            super::transaction(conn, Some(meta), |conn| remove_tree(conn, meta, seed, true))?;
+        let removed = super::transaction(conn, Some(meta), |conn| {
+            Ok(remove_tree(conn, meta, seed, true)?.removed)
+        })?;
         if removed.get(meta.identity()) == 0 {
             return Ok(report);
         }
@@ -123,14 +146,16 @@ fn remove_tree<C: SoftDeleteConnection>(
     meta: &'static TableMeta,
     seed: Seed<'_, C::Backend>,
     purge: bool,
-) -> Result<TableCounts, SoftDeleteError> {
+) -> Result<Removal, SoftDeleteError> {
+    let mut removal = Removal::default();
     let Some(did) = meta.deletion_id else {
-        // Without `deletion_id` a model has no cascade edges: one statement does it.
+        // Without `deletion_id` a model has no cascade edges: its nullify edges, then one
+        // statement does it.
         protect::check(conn, meta, || seed.sel())?;
+        nullify(conn, meta, seed.sel(), seed.limit(), &mut removal.nullified)?;
         let n = statements::delete_seed(meta, seed.sel(), seed.limit()).execute(conn)?;
-        let mut removed = TableCounts::default();
-        removed.add(meta.identity(), n as u64);
-        return Ok(removed);
+        removal.removed.add(meta.identity(), n as u64);
+        return Ok(removal);
     };
     let reserved = <C::Backend as Ops>::insert_changeset(conn, &reservation(meta))?;
     let marks = Marks {
@@ -138,9 +163,26 @@ fn remove_tree<C: SoftDeleteConnection>(
     };
     let plan = mark_levels(conn, meta, did, seed, marks)?;
     check_plan(conn, &plan, marks, purge)?;
-    let removed = delete_plan(conn, &plan, marks)?;
+    delete_plan(conn, &plan, marks, &mut removal)?;
     <C::Backend as Ops>::delete_changeset(conn, reserved)?;
-    Ok(removed)
+    Ok(removal)
+}
+
+/// Applies the `nullify` edges of `m` to the rows `sel` picks (up to `limit`).
+fn nullify<'a, C: SoftDeleteConnection>(
+    conn: &mut C,
+    m: &'static TableMeta,
+    sel: Sel<'a, C::Backend>,
+    limit: Option<i64>,
+    counts: &mut TableCounts,
+) -> Result<(), SoftDeleteError> {
+    for edge in m.nullify {
+        let n = statements::nullify_children(m, edge, sel, limit)
+            .execute(conn)
+            .map_err(|e| SoftDeleteError::from_write(edge.identity(), e))?;
+        counts.add(edge.identity(), n as u64);
+    }
+    Ok(())
 }
 
 /// The changeset row a removal reserves for the duration of its transaction: its id makes the
@@ -221,7 +263,7 @@ fn mark_levels<'a, C: SoftDeleteConnection>(
         for parent in frontier {
             for edge in Edge::outgoing(parent) {
                 let child = edge.child;
-                if child.cascade.is_empty() {
+                if child.cascade.is_empty() && child.nullify.is_empty() {
                     plan.leaves.push(Leaf {
                         level: k,
                         table: child,
@@ -272,25 +314,37 @@ fn check_plan<C: SoftDeleteConnection>(
     Ok(())
 }
 
-/// Deletes deepest level first; at each level the leaves under it, then its own rows.
+/// Deletes deepest level first; at each level the leaves under it, then the `nullify` edges of
+/// its tables, then its own rows. A child the removal deletes anyway is gone before the edge
+/// that would clear its foreign key runs, so only surviving rows are counted as nullified.
 fn delete_plan<C: SoftDeleteConnection>(
     conn: &mut C,
     plan: &Plan<'_, C::Backend>,
     marks: Marks,
-) -> Result<TableCounts, SoftDeleteError> {
-    let mut removed = TableCounts::default();
+    removal: &mut Removal,
+) -> Result<(), SoftDeleteError> {
     for (k, tables) in plan.levels.iter().enumerate().rev() {
         for leaf in plan.leaves.iter().filter(|l| l.level == k) {
             let n = statements::delete_where(leaf.table, leaf.under).execute(conn)?;
-            removed.add(leaf.table.identity(), n as u64);
+            removal.removed.add(leaf.table.identity(), n as u64);
+        }
+        for m in tables {
+            let Some(mdid) = m.deletion_id else { continue };
+            nullify(
+                conn,
+                m,
+                Sel::Mark(mdid, marks.at(k)),
+                None,
+                &mut removal.nullified,
+            )?;
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
             let n = statements::delete_where(m, Sel::Mark(mdid, marks.at(k))).execute(conn)?;
-            removed.add(m.identity(), n as u64);
+            removal.removed.add(m.identity(), n as u64);
         }
     }
-    Ok(removed)
+    Ok(())
 }
 
 /// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under

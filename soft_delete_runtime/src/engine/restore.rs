@@ -8,6 +8,7 @@ use crate::backend::sealed::Ops;
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::connection::SoftDeleteConnection;
 use crate::error::SoftDeleteError;
+use crate::hooks::Authorization;
 use crate::meta::TableMeta;
 use crate::options::RestoreOptions;
 use crate::registry::graph;
@@ -42,6 +43,12 @@ fn run<C: SoftDeleteConnection>(
         return Err(SoftDeleteError::AlreadyRestored { id });
     }
     let root = super::root_of(&changeset)?;
+    (root.hooks.authorize_restore)(&Authorization {
+        table: root.identity(),
+        changeset: Some(&changeset),
+        key: changeset.root_key.as_deref(),
+        actor: op.actor,
+    })?;
     if root.deletion_id.is_none() {
         return Err(SoftDeleteError::InvalidInput {
             message: format!(
@@ -155,6 +162,7 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
     conn: &mut C,
     meta: &'static TableMeta,
     key: &dyn QueryFragment<C::Backend>,
+    key_text: &str,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
     let op = Op::new(options.actor.as_deref(), None, options.at)?;
@@ -166,7 +174,15 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
         Some(-1) => Err(SoftDeleteError::NotDeleted {
             table: meta.identity(),
         }),
-        Some(0) => super::transaction(conn, Some(meta), |conn| restore_single(conn, meta, key, op)),
+        Some(0) => {
+            (meta.hooks.authorize_restore)(&Authorization {
+                table: meta.identity(),
+                changeset: None,
+                key: Some(key_text),
+                actor: op.actor,
+            })?;
+            super::transaction(conn, Some(meta), |conn| restore_single(conn, meta, key, op))
+        }
         Some(id) => restore(conn, id, options),
     }
 }

@@ -19,6 +19,7 @@ pub(crate) enum Part<'a, DB> {
     /// `"table"."column"`
     Col(&'a str, &'a str),
     I64(i64),
+    Text(&'a str),
     Bool(bool),
     Time(MarkerKind, Instant),
     Fragment(&'a dyn QueryFragment<DB>),
@@ -51,12 +52,44 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         self.parts.push(Part::TableCol(t, column));
         self
     }
+    /// `"a"`, or the row value `("a", "b")` for a composite key: the left side of `IN`.
+    pub(crate) fn cols(&mut self, cols: &'a [&'a str]) -> &mut Self {
+        match cols {
+            [one] => self.ident(one),
+            _ => self.sql("(").list(cols).sql(")"),
+        }
+    }
+    /// `"a", "b"`: a select or `ORDER BY` list.
+    pub(crate) fn list(&mut self, cols: &'a [&'a str]) -> &mut Self {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                self.sql(", ");
+            }
+            self.ident(c);
+        }
+        self
+    }
+    /// `"t"."a", "t"."b"`: a select list of columns qualified by an alias.
+    pub(crate) fn col_list(&mut self, table: &'a str, cols: &'a [&'a str]) -> &mut Self {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                self.sql(", ");
+            }
+            self.col(table, c);
+        }
+        self
+    }
     pub(crate) fn col(&mut self, table: &'a str, column: &'a str) -> &mut Self {
         self.parts.push(Part::Col(table, column));
         self
     }
     pub(crate) fn i64(&mut self, v: i64) -> &mut Self {
         self.parts.push(Part::I64(v));
+        self
+    }
+    /// A `Text` bind parameter.
+    pub(crate) fn text(&mut self, v: &'a str) -> &mut Self {
+        self.parts.push(Part::Text(v));
         self
     }
     pub(crate) fn bool(&mut self, v: bool) -> &mut Self {
@@ -123,6 +156,7 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
                     out.push_identifier(c)?;
                 }
                 Part::I64(v) => DB::push_i64(&mut out, v)?,
+                Part::Text(v) => DB::push_text(&mut out, v)?,
                 Part::Bool(v) => DB::push_bool(&mut out, v)?,
                 Part::Time(kind, at) => DB::push_time(&mut out, *kind, at)?,
                 Part::Fragment(f) => f.walk_ast(out.reborrow())?,

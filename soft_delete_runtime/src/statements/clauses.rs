@@ -21,7 +21,7 @@ pub(crate) enum Sel<'a, DB> {
     HiddenBefore(Instant),
     /// Rows whose `fk` refers to a row of `parent` whose `deletion_id` column (`did`) is `mark`.
     Under {
-        fk: &'static str,
+        fk: &'static [&'static str],
         parent: &'static TableMeta,
         did: &'static str,
         mark: i64,
@@ -101,7 +101,8 @@ pub(crate) fn set_live<DB: SoftDeleteBackend>(s: &mut Stmt<'_, DB>, m: &'static 
     }
 }
 
-/// `(SELECT pk FROM parent WHERE <sel>)`, as the right-hand side of `fk IN`.
+/// `(SELECT pk FROM parent WHERE <sel>)`, as the right-hand side of `fk IN` (a row value
+/// `(a, b) IN (SELECT a, b ...)` for a composite key).
 ///
 /// MySQL refuses a sub-select on the table being updated or deleted from (error 1093) and
 /// `LIMIT` inside `IN (...)`; there the keys go through a derived table, which it materialises.
@@ -115,16 +116,17 @@ pub(crate) fn keys<'a, DB: SoftDeleteBackend>(
     let wrap = DB::DIALECT == Dialect::Mysql && (parent.sql() == target || limit.is_some());
     s.sql("(SELECT ");
     if wrap {
-        s.col("sd_keys", parent.primary_key).sql(" FROM (SELECT ");
+        s.col_list("sd_keys", parent.primary_key)
+            .sql(" FROM (SELECT ");
     }
-    s.ident(parent.primary_key)
+    s.list(parent.primary_key)
         .sql(" FROM ")
         .table(parent.sql())
         .sql(" WHERE ");
     condition(s, parent, sel, target);
     if let Some(n) = limit {
         s.sql(" ORDER BY ")
-            .ident(parent.primary_key)
+            .list(parent.primary_key)
             .sql(" LIMIT ")
             .i64(n);
     }
@@ -166,9 +168,25 @@ pub(crate) fn condition<'a, DB: SoftDeleteBackend>(
             did,
             mark,
         } => {
-            s.ident(fk).sql(" IN ");
+            s.cols(fk).sql(" IN ");
             keys(s, up, Sel::Mark(did, mark), None, target);
         }
+    }
+}
+
+/// `p.a = t.x AND p.b = t.y`: parent alias `p`'s key equals the foreign key of `child`.
+pub(crate) fn parent_is<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    p: &'a str,
+    parent: &'static TableMeta,
+    child: &'static TableName,
+    fk: &'static [&'static str],
+) {
+    for (i, (pk, fk)) in parent.primary_key.iter().zip(fk).enumerate() {
+        if i > 0 {
+            s.sql(" AND ");
+        }
+        s.col(p, pk).sql(" = ").table_col(child, fk);
     }
 }
 

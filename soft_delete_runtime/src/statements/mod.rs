@@ -10,14 +10,16 @@
 
 pub(crate) mod builder;
 pub(crate) mod clauses;
+pub(crate) mod export;
 mod read;
 mod remove;
 mod restore;
 mod soft_delete;
 
+pub(crate) use export::{export_rows, Pick, Tree};
 pub(crate) use read::changeset_keys;
 pub(crate) use remove::{
-    count_live, count_protected, delete_seed, delete_where, mark_level, mark_seed,
+    count_live, count_protected, delete_seed, delete_where, mark_level, mark_seed, nullify_children,
 };
 pub(crate) use restore::{lock_parents, restore_level, restore_row, retag, row_state};
 pub(crate) use soft_delete::{count_rows, hide_children, hide_root};
@@ -31,8 +33,8 @@ pub(crate) struct Edge {
     pub(crate) parent: &'static TableMeta,
     /// The parent's `deletion_id` column.
     pub(crate) parent_did: &'static str,
-    /// The child's foreign-key column naming the parent's primary key.
-    pub(crate) fk: &'static str,
+    /// The child's foreign-key columns naming the parent's primary key.
+    pub(crate) fk: &'static [&'static str],
     pub(crate) child: &'static TableMeta,
 }
 
@@ -40,7 +42,7 @@ impl Edge {
     /// The edge `parent -> child` through `fk`; `None` when `parent` has no `deletion_id`.
     pub(crate) fn new(
         parent: &'static TableMeta,
-        fk: &'static str,
+        fk: &'static [&'static str],
         child: &'static TableMeta,
     ) -> Option<Edge> {
         Some(Edge {

@@ -4,7 +4,7 @@ use super::builder::Stmt;
 use super::clauses::{self, Sel};
 use super::Edge;
 use crate::backend::SoftDeleteBackend;
-use crate::meta::{ProtectEdge, TableMeta};
+use crate::meta::{NullifyEdge, ProtectEdge, TableMeta};
 
 /// Marks the seed rows of a removal (up to `limit` of them): `UPDATE m SET did = mark WHERE pk
 /// IN (SELECT pk FROM m WHERE <sel> [ORDER BY pk LIMIT limit])`.
@@ -17,7 +17,7 @@ pub(crate) fn mark_seed<'a, DB: SoftDeleteBackend>(
 ) -> Stmt<'a, DB> {
     let mut s = clauses::update(m.sql());
     s.sql(" SET ").ident(did).sql(" = ").i64(mark);
-    s.sql(" WHERE ").ident(m.primary_key).sql(" IN ");
+    s.sql(" WHERE ").cols(m.primary_key).sql(" IN ");
     clauses::keys(&mut s, m, sel, limit, m.sql());
     s
 }
@@ -44,7 +44,7 @@ pub(crate) fn mark_level<DB: SoftDeleteBackend>(
         .sql(" <= ")
         .i64(floor)
         .sql(") AND ");
-    s.ident(edge.fk).sql(" IN ");
+    s.cols(edge.fk).sql(" IN ");
     let parents = Sel::Mark(edge.parent_did, parent_mark);
     clauses::keys(&mut s, edge.parent, parents, None, child.sql());
     s
@@ -58,7 +58,7 @@ pub(crate) fn delete_seed<'a, DB: SoftDeleteBackend>(
     limit: Option<i64>,
 ) -> Stmt<'a, DB> {
     let mut s = clauses::delete_from(m.sql());
-    s.ident(m.primary_key).sql(" IN ");
+    s.cols(m.primary_key).sql(" IN ");
     clauses::keys(&mut s, m, sel, limit, m.sql());
     s
 }
@@ -94,11 +94,28 @@ pub(crate) fn count_protected<'a, DB: SoftDeleteBackend>(
     sel: Sel<'a, DB>,
 ) -> Stmt<'a, DB> {
     let mut s = clauses::count_from(edge.table.get());
-    s.ident(edge.fk).sql(" IN ");
+    s.cols(edge.fk).sql(" IN ");
     clauses::keys(&mut s, parent, sel, None, edge.table.get());
     if let Some(child) = child {
         s.sql(" AND ");
         clauses::live(&mut s, None, child);
     }
+    s
+}
+
+/// Sets to `NULL` the foreign key of a `nullify` edge's child rows that name a row `sel` picks
+/// of `parent` (up to `limit` of them, as the removal picks them): `UPDATE child SET fk = NULL
+/// WHERE fk IN (SELECT pk FROM parent WHERE <sel>)`. Live and hidden children alike.
+pub(crate) fn nullify_children<'a, DB: SoftDeleteBackend>(
+    parent: &'static TableMeta,
+    edge: &'static NullifyEdge,
+    sel: Sel<'a, DB>,
+    limit: Option<i64>,
+) -> Stmt<'a, DB> {
+    let child = edge.table.get();
+    let mut s = clauses::update(child);
+    s.sql(" SET ").ident(edge.fk).sql(" = NULL WHERE ");
+    s.ident(edge.fk).sql(" IN ");
+    clauses::keys(&mut s, parent, sel, limit, child);
     s
 }

@@ -75,9 +75,7 @@ pub(crate) fn lock_parents<DB: SoftDeleteBackend>(
     s.sql(" THEN 1 ELSE 0 END), 0) FROM (SELECT ");
     s.ident(parent.marker).sql(", ").ident(pdid);
     s.sql(" FROM ").table(parent.sql()).sql(" WHERE ");
-    s.ident(parent.primary_key)
-        .sql(" IN (SELECT ")
-        .ident(edge.fk);
+    s.cols(parent.primary_key).sql(" IN (SELECT ").list(edge.fk);
     s.sql(" FROM ").table(edge.child.sql()).sql(" WHERE ");
     s.ident(child_did).sql(" = ").i64(id);
     s.sql(") FOR SHARE) AS ").ident(locked);
@@ -100,10 +98,8 @@ pub(crate) fn retag<DB: SoftDeleteBackend>(
             .table(parent.sql())
             .sql(" AS ")
             .ident(p);
-        s.sql(" ON ")
-            .col(p, parent.primary_key)
-            .sql(" = ")
-            .table_col(child, edge.fk);
+        s.sql(" ON ");
+        clauses::parent_is(&mut s, p, parent, child, edge.fk);
         s.sql(" SET ")
             .table_col(child, child_did)
             .sql(" = ")
@@ -112,10 +108,8 @@ pub(crate) fn retag<DB: SoftDeleteBackend>(
     } else {
         s.sql(" SET ").ident(child_did).sql(" = ").col(p, pdid);
         s.sql(" FROM ").table(parent.sql()).sql(" AS ").ident(p);
-        s.sql(" WHERE ")
-            .col(p, parent.primary_key)
-            .sql(" = ")
-            .table_col(child, edge.fk);
+        s.sql(" WHERE ");
+        clauses::parent_is(&mut s, p, parent, child, edge.fk);
         s.sql(" AND ");
     }
     s.table_col(child, child_did).sql(" = ").i64(id);

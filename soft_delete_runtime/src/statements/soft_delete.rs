@@ -36,7 +36,7 @@ pub(crate) fn hide_children<DB: SoftDeleteBackend>(
     clauses::set_hidden(&mut s, child, at, id);
     s.sql(" WHERE ");
     clauses::live(&mut s, None, child);
-    s.sql(" AND ").ident(edge.fk).sql(" IN ");
+    s.sql(" AND ").cols(edge.fk).sql(" IN ");
     let parents = Sel::Mark(edge.parent_did, id);
     clauses::keys(&mut s, edge.parent, parents, None, child.sql());
     s

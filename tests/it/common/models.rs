@@ -5,7 +5,7 @@ use std::cell::Cell;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
-use soft_delete_runtime::{HookContext, SoftDeleteHooks};
+use soft_delete_runtime::{Authorization, HookContext, SoftDeleteHooks};
 
 use super::schema::*;
 
@@ -274,4 +274,81 @@ pub struct Session {
 pub struct AuthorName {
     pub id: i32,
     pub name: String,
+}
+
+/// Delete policies: threads and logins cascade, votes are nullified (they survive an erasure
+/// with a NULL member), unsettled bills protect. Restores: only the deleter or `admin`;
+/// erasure: only a named actor (the data-protection officer, `dpo`).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = members)]
+#[soft_delete(
+    cascade(threads::member_id, logins::member_id),
+    nullify(votes::member_id),
+    protect(bills::member_id),
+    hooks
+)]
+pub struct Member {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+impl SoftDeleteHooks for Member {
+    fn authorize_restore(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        let deleter = req.changeset.and_then(|c| c.actor.as_deref());
+        match req.actor {
+            Some("admin") => Ok(()),
+            Some(me) if deleter == Some(me) => Ok(()),
+            _ => Err(req.refuse("only the member's deleter or an admin may restore")),
+        }
+    }
+    fn authorize_erase(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        match req.actor {
+            Some("dpo") => Ok(()),
+            _ => Err(req.refuse("only the data-protection officer erases members")),
+        }
+    }
+}
+
+/// Cascades to votes, nullifies bookmarks (a table without a model).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = threads)]
+#[soft_delete(cascade(votes::thread_id), nullify(bookmarks::thread_id))]
+pub struct Thread {
+    pub id: i32,
+    pub member_id: i32,
+    pub title: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Reached from a member twice: through its `nullify` edge and through its threads.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = votes)]
+pub struct Vote {
+    pub id: i32,
+    pub member_id: Option<i32>,
+    pub thread_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = logins)]
+pub struct Login {
+    pub id: i32,
+    pub member_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Settling a bill soft-deletes it; a live bill protects its member.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = bills)]
+pub struct Bill {
+    pub id: i32,
+    pub member_id: i32,
+    pub amount: i32,
+    pub deleted_at: Option<NaiveDateTime>,
 }

@@ -162,9 +162,74 @@ diesel::table! {
 }
 diesel::joinable!(replies -> entries (entry_id));
 
+diesel::table! {
+    /// Delete policies: a member's threads and logins cascade, its votes are nullified, its
+    /// unsettled bills protect it.
+    members (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Cascaded from members; nullifies `bookmarks`, cascades to votes.
+    threads (id) {
+        id -> Integer,
+        member_id -> Integer,
+        title -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Votes: nullified from members (`member_id`), cascaded from threads; SQL name `ballots`,
+    /// with a decoy table named `votes` that must never be touched.
+    #[sql_name = "ballots"]
+    votes (id) {
+        id -> Integer,
+        member_id -> Nullable<Integer>,
+        thread_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Cascaded from members.
+    logins (id) {
+        id -> Integer,
+        member_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Protects members while live (unsettled); settling soft-deletes a bill.
+    bills (id) {
+        id -> Integer,
+        member_id -> Integer,
+        amount -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// No model: nullified from threads.
+    bookmarks (id) {
+        id -> Integer,
+        thread_id -> Nullable<Integer>,
+        note -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
-    milestones, tasks, timesheets, shelves, books, entries, replies
+    milestones, tasks, timesheets, shelves, books, entries, replies, members, threads, votes,
+    logins, bills, bookmarks
 );
 
 /// `CREATE TABLE` statements of the tables beyond the blog, with the placeholders of
@@ -204,6 +269,20 @@ CREATE TABLE replies (id {pk}, entry_id INTEGER NOT NULL, body VARCHAR(200) NOT 
     deleted_at {ts}, deletion_id BIGINT);
 CREATE TABLE accounts (id {pk}, email VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
 CREATE TABLE sessions (id {pk}, account_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE members (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE threads (id {pk}, member_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT, FOREIGN KEY (member_id) REFERENCES members (id));
+CREATE TABLE ballots (id {pk}, member_id INTEGER, thread_id INTEGER NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (member_id) REFERENCES members (id), FOREIGN KEY (thread_id) REFERENCES threads (id));
+CREATE TABLE votes (id {pk}, member_id INTEGER, thread_id INTEGER NOT NULL,
+    deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE logins (id {pk}, member_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (member_id) REFERENCES members (id));
+CREATE TABLE bills (id {pk}, member_id INTEGER NOT NULL, amount INTEGER NOT NULL, deleted_at {ts},
+    FOREIGN KEY (member_id) REFERENCES members (id));
+CREATE TABLE bookmarks (id {pk}, thread_id INTEGER, note VARCHAR(200) NOT NULL,
+    FOREIGN KEY (thread_id) REFERENCES threads (id));
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";
