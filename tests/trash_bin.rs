@@ -34,6 +34,10 @@ use serde_json::json;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 
+/// The browser window, in CSS pixels.
+const WIDTH: u32 = 1200;
+const HEIGHT: u32 = 1000;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_trash_bin_in_chromium() -> TestResult {
     let Some(driver) = chromedriver_path() else {
@@ -66,6 +70,7 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
         shots: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("trash_bin"),
         taken: 0,
     };
+    let _ = std::fs::remove_dir_all(&browser.shots); // last run's pictures
     std::fs::create_dir_all(&browser.shots)?;
     let outcome = scenarios(&mut browser).await;
     browser.client.close().await?;
@@ -119,7 +124,28 @@ async fn scenarios(b: &mut Browser) -> TestResult {
     );
     assert!(!b.has("#changeset-5 form").await?);
 
+    // Bob restores it anyway (a forged or stale request): the runtime's rule refuses it,
+    // readably, and nothing changes.
+    b.forge_post("/trash/5/restore", &[]).await?;
+    let refused = b.page("restore-refused").await?;
+    assert!(
+        refused.contains("Only an administrator or carol may restore this deletion."),
+        "{refused}"
+    );
+    assert!(refused.contains("Nothing was changed"), "{refused}");
+    let members = b.open("/", "members-still-without-ada").await?;
+    assert!(!members.contains("Ada Lovelace"), "{members}");
+    assert!(
+        !b.has("a[href='/members/4/export']").await?,
+        "export is for admins"
+    );
+    assert!(
+        !b.has("form[action='/members/4/erase']").await?,
+        "erase too"
+    );
+
     // Paged: five per page, the oldest on the next one.
+    b.open("/trash", "trash-page-1").await?;
     assert!(!b.has("#changeset-1").await?);
     b.click("#older").await?;
     let older = b.page("trash-page-2").await?;
@@ -184,8 +210,72 @@ async fn scenarios(b: &mut Browser) -> TestResult {
     assert!(problem.contains("Nothing was changed"), "{problem}");
     let members = b.open("/", "members-after-conflict").await?;
     assert!(!members.contains("Grace Hopper"), "{members}");
-    b.open("/trash", "trash").await?;
+    b.open("/trash", "trash-after-conflict").await?;
     assert!(!b.text("#changeset-3").await?.contains("Restored"));
+
+    // GDPR, as alice: export Margaret's data, then erase her.
+    b.open("/", "members-as-alice").await?;
+    assert!(b.has("#member-4 a[href='/members/4/export']").await?);
+    let (disposition, body) = b.fetch("/members/4/export").await?;
+    assert_eq!(disposition, "attachment; filename=\"member-4.json\"");
+    let export: serde_json::Value = serde_json::from_str(&body)?;
+    assert_eq!(
+        export["members"][0]["email"], "margaret@example.org",
+        "{export:#}"
+    );
+    assert_eq!(
+        export["posts"][0]["title"], "Apollo guidance, priority displays",
+        "{export:#}"
+    );
+    assert_eq!(export["sessions"][0]["device"], "laptop", "{export:#}");
+    let votes = export["votes"].as_array().ok_or("no votes in the export")?;
+    // The three she cast, and the two cast on her post.
+    assert_eq!(votes.len(), 5, "{export:#}");
+
+    // Bob may not erase, even by a forged request.
+    b.act_as("bob").await?;
+    b.forge_post("/members/4/erase", &[("reason", "GDPR request")])
+        .await?;
+    let refused = b.page("erase-refused").await?;
+    assert!(
+        refused.contains("Only an administrator may erase a member."),
+        "{refused}"
+    );
+    assert!(b
+        .open("/", "members-margaret-still-there")
+        .await?
+        .contains("Margaret Hamilton"));
+
+    b.act_as("alice").await?;
+    b.find("#member-4 details.erase summary")
+        .await?
+        .click()
+        .await?;
+    b.shot("erase-form").await?;
+    b.submit("/members/4/erase", &[]).await?; // the reason is filled in: "GDPR request"
+    b.readme_shot().await?;
+    let erasure = b.text("#erasure-1").await?;
+    for expected in [
+        "members #4",
+        "by alice",
+        "GDPR request",
+        "members 1",
+        "posts 1",
+        "sessions 1",
+        "Kept without their author: votes 3",
+    ] {
+        assert!(erasure.contains(expected), "{expected:?} in {erasure}");
+    }
+    let trash = b.page("trash-after-erase").await?;
+    assert!(!trash.contains("Margaret"), "no personal data: {trash}");
+    assert!(!trash.contains("margaret@"), "no personal data: {trash}");
+    let members = b.open("/", "members-after-erase").await?;
+    assert!(!members.contains("Margaret"), "{members}");
+    let posts = b.open("/posts", "posts-after-erase").await?;
+    assert!(!posts.contains("Apollo guidance"), "{posts}");
+    let votes = b.text("#post-1 .votes").await?;
+    assert_eq!(votes, "Votes: Deleted user, Alan Turing");
+    assert_eq!(b.text("#post-3 .votes").await?, "Votes: Deleted user");
     Ok(())
 }
 
@@ -221,7 +311,12 @@ impl Browser {
     }
 
     async fn text(&self, css: &str) -> TestResult<String> {
-        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+        Ok(self.find(css).await?.text().await?)
+    }
+
+    async fn find(&self, css: &str) -> TestResult<Element> {
+        let found = self.client.find(Locator::Css(css)).await;
+        Ok(found.map_err(|e| format!("no `{css}` on the page: {e}"))?)
     }
 
     async fn has(&self, css: &str) -> TestResult<bool> {
@@ -239,10 +334,7 @@ impl Browser {
 
     /// Fills the form posting to `action` on the current page and submits it.
     async fn submit(&self, action: &str, fields: &[(&str, &str)]) -> TestResult {
-        let form = self
-            .client
-            .find(Locator::Css(&format!("form[action='{action}']")))
-            .await?;
+        let form = self.find(&format!("form[action='{action}']")).await?;
         for (name, value) in fields {
             let input = form.find(Locator::Css(&format!("[name='{name}']"))).await?;
             input.send_keys(value).await?;
@@ -252,14 +344,58 @@ impl Browser {
     }
 
     async fn click(&self, css: &str) -> TestResult {
-        let target = self.client.find(Locator::Css(css)).await?;
+        let target = self.find(css).await?;
         self.navigate_by(target).await
+    }
+
+    /// Posts a form the page does not offer (a forged request, or one from a stale page).
+    async fn forge_post(&self, action: &str, fields: &[(&str, &str)]) -> TestResult {
+        let old = self.client.find(Locator::Css("html")).await?;
+        let script = "const [action, fields] = arguments;
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = action;
+            for (const [name, value] of fields) {
+                const input = document.createElement('input');
+                input.name = name;
+                input.value = value;
+                form.append(input);
+            }
+            document.body.append(form);
+            form.submit();";
+        self.client
+            .execute(script, vec![json!(action), json!(fields)])
+            .await?;
+        self.wait_for_new_page(old).await
+    }
+
+    /// The `Content-Disposition` and body of a download, fetched by the page (with its cookie).
+    async fn fetch(&self, path: &str) -> TestResult<(String, String)> {
+        let script = "const done = arguments[arguments.length - 1];
+            fetch(arguments[0])
+                .then(async r => done([r.headers.get('content-disposition'), await r.text()]))
+                .catch(e => done(['', String(e)]));";
+        let reply = self.client.execute_async(script, vec![json!(path)]).await?;
+        let (disposition, body) = serde_json::from_value(reply)?;
+        Ok((disposition, body))
+    }
+
+    /// The README's picture: the trash bin, tall enough to show the erasures under it.
+    async fn readme_shot(&mut self) -> TestResult {
+        self.client.set_window_size(WIDTH, 1500).await?;
+        self.shot("readme-trash-bin").await?;
+        self.client.set_window_size(WIDTH, HEIGHT).await?;
+        Ok(())
     }
 
     /// Clicks `target` and waits until the next page has replaced this one.
     async fn navigate_by(&self, target: Element) -> TestResult {
         let old = self.client.find(Locator::Css("html")).await?;
         target.click().await?;
+        self.wait_for_new_page(old).await
+    }
+
+    async fn wait_for_new_page(&self, old: Element) -> TestResult {
         let deadline = Instant::now() + Duration::from_secs(10);
         while old.tag_name().await.is_ok() {
             if Instant::now() > deadline {
@@ -316,7 +452,7 @@ impl Chromedriver {
     async fn connect(&self) -> TestResult<Client> {
         let mut options = json!({
             "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1200,1000"],
+                     "--disable-gpu", format!("--window-size={WIDTH},{HEIGHT}")],
         });
         if std::path::Path::new("/usr/bin/chromium").exists() {
             options["binary"] = json!("/usr/bin/chromium");

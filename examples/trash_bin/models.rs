@@ -1,11 +1,16 @@
 //! The club's tables and models: members write posts, comment and vote, and sign in on devices.
 //!
-//! What soft deletion means here is stated once, on the models: deleting a member hides their
-//! posts and sessions with them; hiding a post hides its comments and votes.
+//! What deletion means here is stated once, on the models: deleting a member hides their posts
+//! and sessions with them; hiding a post hides its comments and votes; erasing a member keeps
+//! the votes they cast on others' posts, without a voter. Who may restore and erase is stated
+//! here too, for each table a deletion can start from.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
+use soft_delete_runtime::{Authorization, SoftDeleteHooks};
+
+use crate::staff;
 
 diesel::table! {
     members (id) {
@@ -71,7 +76,11 @@ diesel::allow_tables_to_appear_in_same_query!(members, posts, comments, sessions
 #[allow(dead_code)]
 #[derive(Debug, Queryable, Selectable, Identifiable, SoftDeletable)]
 #[diesel(table_name = members)]
-#[soft_delete(cascade(posts::member_id, sessions::member_id))]
+#[soft_delete(
+    cascade(posts::member_id, sessions::member_id),
+    nullify(votes::member_id),
+    hooks
+)]
 pub struct Member {
     pub id: i32,
     pub name: String,
@@ -84,7 +93,7 @@ pub struct Member {
 #[allow(dead_code)]
 #[derive(Debug, Queryable, Selectable, Identifiable, Associations, SoftDeletable)]
 #[diesel(table_name = posts, belongs_to(Member))]
-#[soft_delete(cascade(comments::post_id, votes::post_id))]
+#[soft_delete(cascade(comments::post_id, votes::post_id), hooks)]
 pub struct Post {
     pub id: i32,
     pub member_id: i32,
@@ -96,6 +105,7 @@ pub struct Post {
 #[allow(dead_code)]
 #[derive(Debug, Queryable, Selectable, Identifiable, Associations, SoftDeletable)]
 #[diesel(table_name = comments, belongs_to(Post))]
+#[soft_delete(hooks)]
 pub struct Comment {
     pub id: i32,
     pub post_id: i32,
@@ -125,4 +135,34 @@ pub struct Vote {
     pub member_id: Option<i32>,
     pub deleted_at: Option<NaiveDateTime>,
     pub deletion_id: Option<i64>,
+}
+
+// The runtime asks the rule of the table a deletion started from (its root table), whichever
+// way the restore is called. The app deletes from these three tables.
+
+impl SoftDeleteHooks for Member {
+    fn authorize_restore(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        staff::authorize_restore(req)
+    }
+    fn authorize_erase(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        staff::authorize_erase(req)
+    }
+}
+
+impl SoftDeleteHooks for Post {
+    fn authorize_restore(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        staff::authorize_restore(req)
+    }
+    fn authorize_erase(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        staff::authorize_erase(req)
+    }
+}
+
+impl SoftDeleteHooks for Comment {
+    fn authorize_restore(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        staff::authorize_restore(req)
+    }
+    fn authorize_erase(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+        staff::authorize_erase(req)
+    }
 }

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use maud::{html, Markup, DOCTYPE};
-use soft_delete_runtime::{Changeset, ChangesetRows};
+use soft_delete_runtime::{Changeset, ChangesetRows, Erasure, TableCounts};
 
 use crate::models::{Member, Post};
 use crate::staff::{Staff, STAFF};
@@ -30,7 +30,7 @@ header a { color: #fff; text-decoration: none; font-weight: 600; }
 header .acting { margin-left: auto; display: flex; gap: .4rem; align-items: center; }
 header .demo { background: #f2c94c; color: #1d2330; border-radius: 3px; padding: 0 .4rem; font-size: 12px; }
 header button.current { outline: 2px solid #f2c94c; }
-main { max-width: 60rem; margin: 1.5rem auto; padding: 0 1.5rem; }
+main { max-width: 66rem; margin: 1.5rem auto; padding: 0 1.5rem; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e2e5ea; vertical-align: top; }
 form { display: inline-flex; gap: .3rem; margin: 0; }
@@ -41,6 +41,8 @@ input { padding: .2rem .4rem; }
 .card h2 { font-size: 16px; margin: 0 0 .3rem; }
 .problem { border-left: 4px solid #c0392b; }
 .restored { opacity: .65; }
+details.erase { display: inline-block; margin-left: .3rem; }
+a.button { font-size: 13px; margin-left: .3rem; }
 .comment { border-left: 3px solid #e2e5ea; padding-left: .6rem; margin: .3rem 0; }
 ";
 
@@ -101,6 +103,17 @@ pub fn members(me: &Staff, members: &[Member]) -> Markup {
                                 input name="reason" placeholder="Reason" required;
                                 button { "Delete" }
                             }
+                            @if me.admin {
+                                " "
+                                a.button href={ "/members/" (m.id) "/export" } download { "Export" }
+                                details.erase {
+                                    summary { "Erase…" }
+                                    form method="post" action={ "/members/" (m.id) "/erase" } {
+                                        input name="reason" value="GDPR request" required;
+                                        button { "Erase permanently" }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -136,7 +149,13 @@ pub fn posts(me: &Staff, posts: &[PostView]) -> Markup {
 }
 
 /// A page of the trash bin; `paged` when it is not the first page, `older` the next page's key.
-pub fn trash(me: &Staff, entries: &[TrashEntry], paged: bool, older: Option<i64>) -> Markup {
+pub fn trash(
+    me: &Staff,
+    entries: &[TrashEntry],
+    paged: bool,
+    older: Option<i64>,
+    erasures: &[Erasure],
+) -> Markup {
     layout(
         Some(me),
         "/trash",
@@ -177,8 +196,29 @@ pub fn trash(me: &Staff, entries: &[TrashEntry], paged: bool, older: Option<i64>
                 @if paged { a href="/trash" { "← Newest" } " " }
                 @if let Some(id) = older { a id="older" href={ "/trash?before=" (id) } { "Older →" } }
             }
+            @if !erasures.is_empty() {
+                h2 { "Erasures" }
+                p.muted { "Permanent, not restorable. The record keeps that it happened, never what was erased." }
+                @for e in erasures {
+                    article.card.erasure id={ "erasure-" (e.id) } {
+                        h2 { "Erasure #" (e.id) " · " (e.table) " #" (e.key.as_deref().unwrap_or("?")) }
+                        p {
+                            "Erased " (e.erased_at.format("%Y-%m-%d %H:%M")) " UTC by "
+                            b { (e.actor.as_deref().unwrap_or("unknown")) }
+                            @if let Some(reason) = &e.reason { " — “" (reason) "”" }
+                        }
+                        p { "Removed: " (counts(&e.removed)) }
+                        @if e.nullified.total() > 0 { p { "Kept without their author: " (counts(&e.nullified)) } }
+                    }
+                }
+            }
         },
     )
+}
+
+fn counts(counts: &TableCounts) -> String {
+    let parts: Vec<String> = counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    parts.join(" · ")
 }
 
 /// What went wrong, in words for the person who clicked; nothing was changed.

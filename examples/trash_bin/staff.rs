@@ -9,6 +9,7 @@ use std::convert::Infallible;
 use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
+use soft_delete_runtime::{Authorization, SoftDeleteError};
 
 /// A member of staff.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,6 +46,28 @@ impl Staff {
     /// Restoring a deletion is for administrators and for the staff member who made it.
     pub fn may_restore(&self, deleted_by: Option<&str>) -> bool {
         self.admin || deleted_by == Some(self.name)
+    }
+}
+
+/// The restore rule, as the runtime asks it (`SoftDeleteHooks::authorize_restore` in
+/// `models.rs`): the acting user is `RestoreOptions::actor`, the deleter the changeset's actor.
+/// A refusal is `SoftDeleteError::Refused` and changes nothing.
+pub fn authorize_restore(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+    let deleted_by = req.changeset.and_then(|c| c.actor.as_deref());
+    match req.actor.and_then(find) {
+        Some(me) if me.may_restore(deleted_by) => Ok(()),
+        _ => Err(req.refuse(format!(
+            "Only an administrator or {} may restore this deletion.",
+            deleted_by.unwrap_or("the staff member who made it")
+        ))),
+    }
+}
+
+/// Erasing (GDPR) is for administrators only.
+pub fn authorize_erase(req: &Authorization<'_>) -> Result<(), SoftDeleteError> {
+    match req.actor.and_then(find) {
+        Some(me) if me.admin => Ok(()),
+        _ => Err(req.refuse("Only an administrator may erase a member.")),
     }
 }
 

@@ -2,7 +2,7 @@
 //! blocking threads ([`db`]) and renders a page, or redirects after a change (POST, then GET).
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use maud::Markup;
 use serde::Deserialize;
 use soft_delete_runtime::prelude::*;
-use soft_delete_runtime::ChangesetFilter;
+use soft_delete_runtime::{ChangesetFilter, Erasure};
 
 use crate::demo::DbPool;
 use crate::models::*;
@@ -21,6 +21,8 @@ use crate::staff::{self, Acting};
 
 /// Changesets per page of the trash bin.
 const PAGE: usize = 5;
+/// Erasure records on the trash bin's first page.
+const ERASURES: usize = 20;
 
 pub fn router(pool: DbPool) -> Router {
     Router::new()
@@ -28,6 +30,8 @@ pub fn router(pool: DbPool) -> Router {
         .route("/members", post(add_member))
         .route("/members/{id}/active", post(set_active))
         .route("/members/{id}/delete", post(delete_member))
+        .route("/members/{id}/export", get(export_member))
+        .route("/members/{id}/erase", post(erase_member))
         .route("/posts", get(posts_page))
         .route("/trash", get(trash_page))
         .route("/trash/{id}/restore", post(restore))
@@ -131,6 +135,56 @@ async fn delete_member(
     Ok(Redirect::to("/"))
 }
 
+/// GDPR export: the member and everything under them, as a JSON download.
+async fn export_member(
+    State(pool): State<DbPool>,
+    Acting(me): Acting,
+    Path(id): Path<i32>,
+) -> Result<Response, AppError> {
+    if !me.admin {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "Only an administrator may export a member's data.",
+        ));
+    }
+    let json = db(&pool, move |conn| {
+        let member = Member::active()
+            .find(id)
+            .select(Member::as_select())
+            .first(conn)?;
+        Ok(member.export_tree(conn)?)
+    })
+    .await?;
+    let headers = [
+        (CONTENT_TYPE, "application/json".to_owned()),
+        (
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"member-{id}.json\""),
+        ),
+    ];
+    Ok((headers, format!("{json:#}")).into_response())
+}
+
+/// GDPR erasure: the member and their tree are gone for good; the votes they cast on others'
+/// posts stay, without a voter. The record says that it happened, not what was erased.
+async fn erase_member(
+    State(pool): State<DbPool>,
+    Acting(me): Acting,
+    Path(id): Path<i32>,
+    Form(Reason { reason }): Form<Reason>,
+) -> Result<Redirect, AppError> {
+    db(&pool, move |conn| {
+        let member = Member::active()
+            .find(id)
+            .select(Member::as_select())
+            .first(conn)?;
+        member.erase(conn, EraseOptions::new().actor(me.name).reason(reason))?;
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/trash"))
+}
+
 async fn posts_page(State(pool): State<DbPool>, Acting(me): Acting) -> Result<Markup, AppError> {
     let posts = db(&pool, |conn| {
         let (posts, authors): (Vec<Post>, Vec<String>) = Post::active()
@@ -187,7 +241,7 @@ async fn trash_page(
     Acting(me): Acting,
     Query(Page { before }): Query<Page>,
 ) -> Result<Markup, AppError> {
-    let (entries, older) = db(&pool, move |conn| {
+    let (entries, older, erasures) = db(&pool, move |conn| {
         // Keyset paging, newest first; one changeset more than a page tells if there is another.
         let mut filter = ChangesetFilter::new().limit(PAGE as i64 + 1);
         filter.before_id = before;
@@ -206,10 +260,21 @@ async fn trash_page(
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok((entries, older))
+        // Erasures are rare: the first page shows the newest ones.
+        let erasures = match before {
+            None => Erasure::list_page(conn, None, ERASURES as i64)?,
+            Some(_) => Vec::new(),
+        };
+        Ok((entries, older, erasures))
     })
     .await?;
-    Ok(pages::trash(me, &entries, before.is_some(), older))
+    Ok(pages::trash(
+        me,
+        &entries,
+        before.is_some(),
+        older,
+        &erasures,
+    ))
 }
 
 /// What a changeset started from, in words: "member “Ada Lovelace”".
@@ -326,7 +391,9 @@ impl From<SoftDeleteError> for AppError {
             AlreadyRestored { .. } | AlreadyDeleted { .. } | NotDeleted { .. } => {
                 AppError::new(StatusCode::CONFLICT, e.to_string())
             }
+            Refused { message, .. } => AppError::new(StatusCode::FORBIDDEN, message),
             Aborted { message, .. } => AppError::new(StatusCode::FORBIDDEN, message),
+            Protected { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
             InvalidInput { .. } => AppError::new(StatusCode::BAD_REQUEST, e.to_string()),
             Database(e) => e.into(),
             _ => AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
