@@ -10,7 +10,7 @@ use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::{Changeset, PurgeOptions, PurgeReport};
 
 use super::Conn;
-use crate::harness::BenchDb;
+use crate::harness::BenchConn;
 use crate::models::{Author, Comment, Post};
 use crate::schema::{authors, comments, posts};
 use crate::sides::Library;
@@ -19,7 +19,7 @@ type Db = <Conn as Connection>::Backend;
 
 impl Library for Conn {
     fn version(&mut self) -> String {
-        diesel::select(sql::<Text>(<Conn as BenchDb>::VERSION_SQL))
+        diesel::select(sql::<Text>(<Conn as BenchConn>::VERSION_SQL))
             .get_result(self)
             .expect("version")
     }

@@ -1,27 +1,40 @@
 //! Benchmarks of `soft_delete_runtime` against the hand-written Diesel a careful engineer would
-//! write for the same schema, measured in the same run.
+//! write for the same schema, measured in the same run, and of what soft delete costs a read.
 //!
 //! `cargo bench` runs the suite on SQLite (a file-backed database in WAL mode under the temp
 //! directory); `PG_DATABASE_URL=postgres://... cargo bench --features postgres` adds PostgreSQL
-//! (in schema `bench_sd`, dropped at the end). A first argument filters sections and benchmarks:
-//! `cargo bench -- cascade`. Run without `--bench` (`cargo test --benches`) it is a smoke test on
-//! tiny tables. See BENCHMARKS.md for the figures and how to read them.
+//! (in schema `bench_sd`, dropped at the end), and `MYSQL_DATABASE_URL=mysql://...
+//! cargo bench --features mysql` MariaDB (database `sd_bench`; the live reads only). A first
+//! argument filters sections and benchmarks: `cargo bench -- cascade`. Run without `--bench`
+//! (`cargo test --benches`) it is a smoke test on tiny tables. The live reads run at 100k
+//! comments, and at 1M too when `SOFT_DELETE_BENCH_1M` is set. See BENCHMARKS.md for the
+//! figures and how to read them.
 //!
 //! Every comparison prints one line, `RATIO <name> <backend>: lib/hand (lib .., hand ..)`, from the
 //! medians of the per-iteration times recorded here (setup and reset are never timed). The
 //! sections that touch a million rows are timed runs outside criterion, printed as `SCALE`,
-//! `PURGE` and `INDEX` lines.
+//! `PURGE` and `INDEX` lines. The live reads print `READS <read> <backend> ...: filtered/unfiltered`.
 //!
-//! Layout: `harness` (the [`BenchDb`] trait over a backend, sizes, loading data), `sqlite` and
-//! `postgres` (its implementations), `timing` and `probe` (measuring and printing), `sides` (the
-//! two sides of every comparison: `library.rs` and `hand.rs`, compiled once per backend), then
-//! one module per section, in the order they run: `reads`, `cascade`, `scaling`, `bulk`,
-//! `purge`, `index_advice`.
+//! Layout: `harness` (the [`BenchConn`](harness::BenchConn) and [`BenchDb`] traits over a
+//! backend, sizes, loading data), `sqlite`, `postgres` and `mysql` (their implementations),
+//! `timing` and `probe` (measuring and printing), `sides` (the two sides of every comparison:
+//! `library.rs` and `hand.rs`, and the live reads, `live.rs`, each compiled once per backend),
+//! then one module per section, in the order they run: `reads`, `cascade`, `scaling`, `bulk`,
+//! `purge`, `index_advice`, `live_reads`.
+
+// With MySQL alone, only the live reads run: the other sections are compiled but unused.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres")),
+    allow(dead_code, unused_imports)
+)]
 
 mod bulk;
 mod cascade;
 mod harness;
 mod index_advice;
+mod live_reads;
+#[cfg(feature = "mysql")]
+mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod probe;
@@ -38,6 +51,7 @@ use std::time::Duration;
 use criterion::Criterion;
 
 use harness::{enabled, fresh, BenchDb, Sizes};
+use sides::LiveReads;
 
 mod schema {
     // The same tables as the test suite.
@@ -91,7 +105,7 @@ mod models {
 }
 
 /// Every enabled section on backend `B`, then its clean-up.
-fn run<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
+fn run<B: BenchDb + LiveReads>(c: &mut Criterion, sizes: &Sizes) {
     {
         let (mut conn, _) = fresh::<B>("version");
         println!("BACKEND {}: {}", B::NAME, conn.version());
@@ -113,6 +127,18 @@ fn run<B: BenchDb>(c: &mut Criterion, sizes: &Sizes) {
     }
     if enabled("index_advice") {
         index_advice::index_advice::<B>(sizes);
+    }
+    if enabled("live_reads") {
+        live_reads::live_reads::<B>(c, sizes);
+    }
+    B::cleanup();
+}
+
+/// The live reads alone, on a backend without the hand-written side (MariaDB/MySQL).
+#[cfg(feature = "mysql")]
+fn run_reads_only<B: harness::BenchConn + LiveReads>(c: &mut Criterion, sizes: &Sizes) {
+    if enabled("live_reads") {
+        live_reads::live_reads::<B>(c, sizes);
     }
     B::cleanup();
 }
@@ -147,6 +173,13 @@ fn main() {
         run::<diesel::PgConnection>(&mut c, &sizes);
     } else {
         println!("PG_DATABASE_URL is not set: PostgreSQL skipped");
+    }
+
+    #[cfg(feature = "mysql")]
+    if std::env::var("MYSQL_DATABASE_URL").is_ok() {
+        run_reads_only::<diesel::MysqlConnection>(&mut c, &sizes);
+    } else {
+        println!("MYSQL_DATABASE_URL is not set: MariaDB/MySQL skipped");
     }
 
     c.final_summary();

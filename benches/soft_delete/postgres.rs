@@ -5,7 +5,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use soft_delete_runtime::backend::Dialect;
 
-use crate::harness::{exec, BenchDb};
+use crate::harness::{exec, BenchConn};
 
 /// The connection [`hand`] and [`library`] are compiled for.
 type Conn = diesel::PgConnection;
@@ -20,6 +20,10 @@ mod hand;
 #[allow(clippy::duplicate_mod)]
 #[path = "library.rs"]
 mod library;
+/// The live reads on this backend.
+#[allow(clippy::duplicate_mod)]
+#[path = "live.rs"]
+mod live;
 
 const SCHEMA: &str = "bench_sd";
 
@@ -27,7 +31,7 @@ fn url() -> String {
     std::env::var("PG_DATABASE_URL").expect("PG_DATABASE_URL")
 }
 
-impl BenchDb for PgConnection {
+impl BenchConn for PgConnection {
     const NAME: &'static str = "postgres";
     const DIALECT: Dialect = Dialect::Postgres;
     const VERSION_SQL: &'static str = "version()";

@@ -11,7 +11,7 @@ use crate::models::{Author, Comment};
 
 /// The library side, and the typed look-ups the set-ups share.
 pub trait Library {
-    /// The server's version string ([`BenchDb::VERSION_SQL`](crate::harness::BenchDb)).
+    /// The server's version string ([`BenchConn::VERSION_SQL`](crate::harness::BenchConn)).
     fn version(&mut self) -> String;
     /// Author `id`, as the library's operations take it.
     fn author(&mut self, id: i32) -> Author;
@@ -65,4 +65,24 @@ pub trait Hand {
     /// Purges the posts (and their comments) hidden before `cutoff`, `batch` posts at a time;
     /// returns (rows removed, batches).
     fn hand_purge(&mut self, cutoff: NaiveDateTime, batch: i64) -> (u64, u32);
+}
+
+/// The four reads of the live-reads section, each either filtered to live rows (`is_live()`,
+/// `Model::active()`) or not, on the same tables: the cost of soft delete to a read
+/// (`live.rs`, compiled once per backend like the two sides).
+pub trait LiveReads {
+    /// The comments on author `author`'s posts, through `comments JOIN posts`; with `live`,
+    /// `Comment::is_live()` and `Post::is_live()`. Returns the rows loaded.
+    fn author_comments(&mut self, author: i32, live: bool) -> usize;
+    /// How many comments author `author`'s posts have, through `comments JOIN posts`; with
+    /// `live`, live comments of live posts.
+    fn author_comment_count(&mut self, author: i32, live: bool) -> i64;
+    /// The 20 comments after id `after`, by id; with `live`, from `Comment::active()`.
+    fn comment_page(&mut self, after: i32, live: bool) -> usize;
+    /// The comment count of each post of `posts` (`GROUP BY post_id`); with `live`, of live
+    /// comments. Returns the sum of the counts.
+    fn counts_per_post(&mut self, posts: &[i32], live: bool) -> i64;
+    /// Soft-deletes the comments with ids in `first..=last` that fall in every second run of 7
+    /// ids, as one changeset (`Comment::soft_delete_where`); returns the rows hidden.
+    fn hide_comments(&mut self, first: i32, last: i32) -> i64;
 }

@@ -6,7 +6,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, SqliteConnection};
 use soft_delete_runtime::backend::Dialect;
 
-use crate::harness::{exec, BenchDb};
+use crate::harness::{exec, BenchConn};
 
 /// The connection [`hand`] and [`library`] are compiled for.
 type Conn = diesel::SqliteConnection;
@@ -21,12 +21,16 @@ mod hand;
 #[allow(clippy::duplicate_mod)]
 #[path = "library.rs"]
 mod library;
+/// The live reads on this backend.
+#[allow(clippy::duplicate_mod)]
+#[path = "live.rs"]
+mod live;
 
 fn dir() -> PathBuf {
     std::env::temp_dir().join(format!("soft_delete_bench_{}", std::process::id()))
 }
 
-impl BenchDb for SqliteConnection {
+impl BenchConn for SqliteConnection {
     const NAME: &'static str = "sqlite";
     const DIALECT: Dialect = Dialect::Sqlite;
     const VERSION_SQL: &'static str = "sqlite_version()";

@@ -98,7 +98,7 @@ pub type Variant<'a, C, I> = (&'static str, &'a mut dyn FnMut(&mut C, I));
 pub struct Comparison<'a, C, I> {
     /// The criterion group, also the `RATIO` line's name and the section filter's key.
     pub name: &'a str,
-    /// The backend's name ([`BenchDb::NAME`](crate::harness::BenchDb::NAME)).
+    /// The backend's name ([`BenchConn::NAME`](crate::harness::BenchConn::NAME)).
     pub backend: &'a str,
     /// Brings the data to the starting state; its result goes to the variant.
     pub setup: &'a mut dyn FnMut(&mut C) -> I,
@@ -106,14 +106,8 @@ pub struct Comparison<'a, C, I> {
     pub teardown: &'a mut dyn FnMut(&mut C),
 }
 
-/// Runs `cmp` with one benchmark per variant and prints its `RATIO` lines.
-///
-/// Criterion measures the variants one after the other, so a change in background load between
-/// them (the machine is shared) would show up as a difference between lib and hand. After
-/// criterion's measurement, interleaved rounds therefore run every variant once per round, in
-/// rotating order (at least 5 rounds, more while under 2 s). The `RATIO` lines compare the
-/// medians of all per-iteration times recorded for a variant (criterion's warm-up and samples,
-/// and the interleaved rounds): lib against `hand`, and against any further variant.
+/// Runs `cmp` with one benchmark per variant (see [`measure`]) and prints its `RATIO` lines:
+/// lib (the first variant) against `hand`, and against any further variant.
 pub fn compare<C, I>(
     c: &mut Criterion,
     conn: &mut C,
@@ -123,6 +117,32 @@ pub fn compare<C, I>(
     if !enabled(cmp.name) {
         return;
     }
+    let (name, backend) = (cmp.name, cmp.backend);
+    let medians = measure(c, conn, cmp, variants);
+    let lib = medians[0];
+    for ((label, _), other) in variants.iter().zip(&medians).skip(1) {
+        if *label == "hand" {
+            print_ratio(name, backend, lib, *other);
+        } else {
+            print_ratio(&format!("{name}(vs {label})"), backend, lib, *other);
+        }
+    }
+}
+
+/// Runs `cmp` with one benchmark per variant and returns each variant's median time, in the
+/// order of `variants`.
+///
+/// Criterion measures the variants one after the other, so a change in background load between
+/// them (the machine is shared) would show up as a difference between them. After criterion's
+/// measurement, interleaved rounds therefore run every variant once per round, in rotating
+/// order (at least 5 rounds, more while under 2 s). A median is taken over all per-iteration
+/// times recorded for a variant (criterion's warm-up and samples, and the interleaved rounds).
+pub fn measure<C, I>(
+    c: &mut Criterion,
+    conn: &mut C,
+    cmp: Comparison<'_, C, I>,
+    variants: &mut [Variant<'_, C, I>],
+) -> Vec<Duration> {
     let Comparison {
         name,
         backend,
@@ -150,25 +170,17 @@ pub fn compare<C, I>(
                 total
             })
         });
-        keys.push((*label, key));
+        keys.push(key);
     }
     group.finish();
 
     let paired = interleaved(conn, setup, teardown, variants);
-    for ((_, key), times) in keys.iter().zip(&paired) {
+    for (key, times) in keys.iter().zip(&paired) {
         for d in times {
             record(key, *d);
         }
     }
-    let lib = recorded_median(&keys[0].1);
-    for (label, key) in &keys[1..] {
-        let other = recorded_median(key);
-        if *label == "hand" {
-            print_ratio(name, backend, lib, other);
-        } else {
-            print_ratio(&format!("{name}(vs {label})"), backend, lib, other);
-        }
-    }
+    keys.iter().map(|key| recorded_median(key)).collect()
 }
 
 /// The interleaved rounds after criterion's measurement: each variant's times, in its order.

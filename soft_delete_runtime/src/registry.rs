@@ -82,6 +82,13 @@ impl Graph {
         self.tables.get(table).copied()
     }
 
+    /// Every table linked into the program, ordered by identity.
+    pub(crate) fn tables(&self) -> Vec<&'static TableMeta> {
+        let mut all: Vec<&'static TableMeta> = self.tables.values().copied().collect();
+        all.sort_by_key(|m| m.identity());
+        all
+    }
+
     /// Every cascade edge that ends at `table`.
     pub(crate) fn incoming(&self, table: &str) -> &[Incoming] {
         self.incoming.get(table).map(Vec::as_slice).unwrap_or(&[])

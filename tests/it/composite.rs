@@ -6,6 +6,8 @@
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use soft_delete_runtime::backend::Dialect;
+use soft_delete_runtime::migration::{missing_indexes, recommended_indexes};
 use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::SoftDeleteError;
 
@@ -326,4 +328,51 @@ fn statements_for(tags: usize) -> usize {
 #[test]
 fn composite_edges_cost_the_same_statements_whatever_the_row_count() {
     assert_eq!(statements_for(0), statements_for(40));
+}
+
+#[test]
+fn the_index_advice_covers_composite_foreign_keys() {
+    let mut conn = connect("indexes");
+    // `sd_other` is shared with `qualified.rs`: not this test's.
+    let missing = |conn: &mut Conn| -> Vec<String> {
+        let all = missing_indexes(conn).expect("index check");
+        all.into_iter()
+            .filter(|s| !s.contains("sd_other"))
+            .collect()
+    };
+    let (live, pins) = match Db::DIALECT {
+        Dialect::Mysql => (
+            "CREATE INDEX IF NOT EXISTS `tag_votes_module_id_tag_live` ON `tag_votes` (`module_id`, `tag`, `deleted_at`);",
+            "CREATE INDEX IF NOT EXISTS `tag_pins_module_id_tag_idx` ON `tag_pins` (`module_id`, `tag`);",
+        ),
+        _ => (
+            r#"CREATE INDEX IF NOT EXISTS "tag_votes_module_id_tag_live" ON "tag_votes" ("module_id", "tag") WHERE "deleted_at" IS NULL;"#,
+            r#"CREATE INDEX IF NOT EXISTS "tag_pins_module_id_tag_idx" ON "tag_pins" ("module_id", "tag");"#,
+        ),
+    };
+    let recommended = recommended_indexes(Db::DIALECT);
+    assert!(recommended.iter().any(|s| s == live), "{recommended:#?}");
+    assert!(recommended.iter().any(|s| s == pins), "{recommended:#?}");
+
+    let before = missing(&mut conn);
+    assert!(before.iter().any(|s| s == live), "{before:#?}");
+    // InnoDB indexes a foreign key's columns itself: that index serves the plain one.
+    let pins_missing = Db::DIALECT != Dialect::Mysql;
+    assert_eq!(
+        before.iter().any(|s| s == pins),
+        pins_missing,
+        "{before:#?}"
+    );
+    // The primary key `(module_id, tag)` is over every row: it does not serve the live
+    // index on `module_tags (module_id)`.
+    assert!(
+        before
+            .iter()
+            .any(|s| s.contains("module_tags_module_id_live")),
+        "{before:#?}"
+    );
+
+    conn.batch_execute(&before.join("\n"))
+        .expect("create indexes");
+    assert_eq!(missing(&mut conn), Vec::<String>::new());
 }

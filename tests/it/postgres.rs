@@ -17,6 +17,8 @@ mod composite;
 mod concurrency;
 #[path = "fault_injection.rs"]
 mod fault_injection;
+#[path = "indexes.rs"]
+mod indexes;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "model_based.rs"]

@@ -7,6 +7,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use soft_delete_runtime::backend::Dialect;
+use soft_delete_runtime::migration::missing_indexes;
 use soft_delete_runtime::prelude::*;
 
 use super::{Conn, Db};
@@ -136,6 +137,31 @@ fn every_operation_addresses_the_qualified_table() {
     assert_eq!(removed.get("sd_other.sessions"), 2);
     assert_eq!(live(&mut conn), (0, 0));
     assert_eq!(decoys(&mut conn), untouched, "hard delete touched a decoy");
+
+    // The index check reads the qualified tables' catalog, and their statements name them.
+    let other = |conn: &mut Conn| -> Vec<String> {
+        let missing = missing_indexes(conn).expect("index check");
+        missing
+            .into_iter()
+            .filter(|s| s.contains("sd_other"))
+            .collect()
+    };
+    let q = |s: &str| match Db::DIALECT {
+        Dialect::Mysql => s.replace('"', "`"),
+        _ => s.to_owned(),
+    };
+    let expected = [
+        q(r#"CREATE INDEX IF NOT EXISTS "accounts_deletion_id_idx" ON "sd_other"."accounts" ("deletion_id");"#),
+        match Db::DIALECT {
+            Dialect::Mysql => "CREATE INDEX IF NOT EXISTS `sessions_account_id_live` ON `sd_other`.`sessions` (`account_id`, `deleted_at`);".to_owned(),
+            _ => r#"CREATE INDEX IF NOT EXISTS "sessions_account_id_live" ON "sd_other"."sessions" ("account_id") WHERE "deleted_at" IS NULL;"#.to_owned(),
+        },
+        q(r#"CREATE INDEX IF NOT EXISTS "sessions_deletion_id_idx" ON "sd_other"."sessions" ("deletion_id");"#),
+    ];
+    assert_eq!(other(&mut conn), expected);
+    conn.batch_execute(&expected.join("\n"))
+        .expect("create indexes");
+    assert_eq!(other(&mut conn), Vec::<String>::new());
 }
 
 #[test]

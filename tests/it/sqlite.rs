@@ -14,6 +14,8 @@ mod cascade;
 mod composite;
 #[path = "fault_injection.rs"]
 mod fault_injection;
+#[path = "indexes.rs"]
+mod indexes;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "model_based.rs"]

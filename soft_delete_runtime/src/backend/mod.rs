@@ -24,6 +24,19 @@ pub enum Dialect {
     Mysql,
 }
 
+/// One key column of an index, as the catalog queries return it: the index's name, the column's
+/// position in the index (from 0 or 1, ascending), the column's name (`None` for an expression
+/// or a prefix of a column) and the index's partial predicate, if any.
+pub(crate) type IndexRow = (String, i64, Option<String>, Option<String>);
+
+/// The SQL types of an [`IndexRow`].
+pub(crate) type IndexRowSql = (
+    diesel::sql_types::Text,
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+);
+
 /// A Diesel backend the runtime supports. Implemented for `Sqlite`, `Pg` and `Mysql` under the
 /// features of the same names; you do not implement it (it is sealed).
 pub trait SoftDeleteBackend: sealed::Ops {
@@ -37,6 +50,8 @@ pub(crate) mod sealed {
     use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
     use diesel::sql_types::{BigInt, Text};
     use diesel::{QueryResult, RunQueryDsl};
+
+    use super::{IndexRow, IndexRowSql};
 
     use crate::meta::MarkerKind;
     use crate::options::RedactOptions;
@@ -68,6 +83,11 @@ pub(crate) mod sealed {
         where
             C: LoadConnection<Backend = Self>,
             Q: Query<SqlType = Text> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
+        /// Runs a catalog query whose rows are (index name, position, column, predicate).
+        fn load_index_rows<C, Q>(conn: &mut C, q: Q) -> QueryResult<Vec<IndexRow>>
+        where
+            C: LoadConnection<Backend = Self>,
+            Q: Query<SqlType = IndexRowSql> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
         /// Inserts a changeset row and returns its id.
         fn insert_changeset<C: LoadConnection<Backend = Self>>(
             conn: &mut C,
@@ -221,6 +241,20 @@ macro_rules! backend_ops {
                 + diesel::RunQueryDsl<C>,
         {
             diesel::RunQueryDsl::load::<String>(q, conn)
+        }
+
+        fn load_index_rows<C, Q>(
+            conn: &mut C,
+            q: Q,
+        ) -> diesel::QueryResult<Vec<crate::backend::IndexRow>>
+        where
+            C: diesel::connection::LoadConnection<Backend = Self>,
+            Q: diesel::query_builder::Query<SqlType = crate::backend::IndexRowSql>
+                + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + diesel::RunQueryDsl<C>,
+        {
+            diesel::RunQueryDsl::load::<crate::backend::IndexRow>(q, conn)
         }
 
         fn set_rows_affected<C: diesel::connection::LoadConnection<Backend = Self>>(

@@ -4,7 +4,7 @@
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
-use crate::backend::SoftDeleteBackend;
+use crate::backend::{IndexRow, SoftDeleteBackend};
 use crate::meta::MarkerKind;
 use crate::table_name::TableName;
 use crate::time::Instant;
@@ -129,6 +129,14 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         DB::load_text(conn, Typed(self, std::marker::PhantomData))
     }
 
+    /// Runs a catalog query whose rows are [`IndexRow`]s.
+    pub(crate) fn load_index_rows<C>(&self, conn: &mut C) -> QueryResult<Vec<IndexRow>>
+    where
+        C: diesel::connection::LoadConnection<Backend = DB>,
+    {
+        DB::load_index_rows(conn, Typed(self, std::marker::PhantomData))
+    }
+
     /// Runs a `SELECT COUNT(*)`-style query and returns its single value (0 for no row).
     pub(crate) fn load_scalar<C>(&self, conn: &mut C) -> QueryResult<i64>
     where
@@ -200,9 +208,7 @@ impl<DB, ST> QueryId for Typed<'_, '_, DB, ST> {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<DB, ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue> Query
-    for Typed<'_, '_, DB, ST>
-{
+impl<DB, ST> Query for Typed<'_, '_, DB, ST> {
     type SqlType = ST;
 }
 

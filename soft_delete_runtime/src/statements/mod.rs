@@ -9,6 +9,7 @@
 //! Each function returns the statement unsent; the engine runs it (`execute`, `load_scalar`).
 
 pub(crate) mod builder;
+pub(crate) mod catalog;
 pub(crate) mod clauses;
 pub(crate) mod export;
 mod read;
