@@ -69,6 +69,8 @@ pub fn seed(conn: &mut SqliteConnection) -> Result<(), Box<dyn Error>> {
         Dialect::Sqlite,
         &["email"],
     ))?;
+    // The indexes cascades and live reads use (`deletion_id`, foreign keys over live rows).
+    conn.batch_execute(&migration::recommended_indexes(Dialect::Sqlite).join("\n"))?;
 
     let spam = Comment::with_deleted()
         .find(2)
