@@ -2,7 +2,8 @@
 //!
 //! DEMO ONLY: the acting staff member is a cookie anyone can set with the switcher at the top
 //! of every page. A real back office takes it from its sign-in session instead; the rules below
-//! stay as they are.
+//! stay as they are. The forms carry no CSRF token: the cookie is `SameSite=Lax`, so other
+//! sites cannot post with it; keep your framework's CSRF protection in a real application.
 
 use std::convert::Infallible;
 

@@ -109,20 +109,28 @@ struct Reason {
     reason: String,
 }
 
+impl Reason {
+    /// The reason, which the record keeps: deletions and erasures must say why.
+    fn required(self) -> Result<String, AppError> {
+        match self.reason.trim() {
+            "" => Err(AppError::new(
+                StatusCode::BAD_REQUEST,
+                "Say why: the trash bin shows the reason.",
+            )),
+            reason => Ok(reason.to_owned()),
+        }
+    }
+}
+
 /// Soft delete: the member, their posts (with comments and votes) and sessions leave every list
 /// as one changeset, recorded with who and why.
 async fn delete_member(
     State(pool): State<DbPool>,
     Acting(me): Acting,
     Path(id): Path<i32>,
-    Form(Reason { reason }): Form<Reason>,
+    Form(form): Form<Reason>,
 ) -> Result<Redirect, AppError> {
-    if reason.trim().is_empty() {
-        return Err(AppError::new(
-            StatusCode::BAD_REQUEST,
-            "Say why the member is deleted: the trash bin shows the reason.",
-        ));
-    }
+    let reason = form.required()?;
     db(&pool, move |conn| {
         let member = Member::active()
             .find(id)
@@ -171,8 +179,9 @@ async fn erase_member(
     State(pool): State<DbPool>,
     Acting(me): Acting,
     Path(id): Path<i32>,
-    Form(Reason { reason }): Form<Reason>,
+    Form(form): Form<Reason>,
 ) -> Result<Redirect, AppError> {
+    let reason = form.required()?;
     db(&pool, move |conn| {
         let member = Member::active()
             .find(id)
@@ -287,13 +296,10 @@ fn subject(conn: &mut SqliteConnection, changeset: &Changeset) -> QueryResult<St
     else {
         return Ok(table.to_owned());
     };
-    let (kind, name) = match table {
+    let (kind, name): (_, QueryResult<String>) = match table {
         "members" => (
             "member",
-            members::table
-                .find(id)
-                .select(members::name)
-                .first::<String>(conn),
+            members::table.find(id).select(members::name).first(conn),
         ),
         "posts" => (
             "post",
@@ -382,6 +388,7 @@ impl From<SoftDeleteError> for AppError {
     fn from(e: SoftDeleteError) -> Self {
         use SoftDeleteError::*;
         match e {
+            // The app's one unique index is the live members' email.
             Conflict { .. } => AppError::new(
                 StatusCode::CONFLICT,
                 "Restoring this would give two live members the same email address. \
@@ -391,8 +398,13 @@ impl From<SoftDeleteError> for AppError {
             AlreadyRestored { .. } | AlreadyDeleted { .. } | NotDeleted { .. } => {
                 AppError::new(StatusCode::CONFLICT, e.to_string())
             }
-            Refused { message, .. } => AppError::new(StatusCode::FORBIDDEN, message),
-            Aborted { message, .. } => AppError::new(StatusCode::FORBIDDEN, message),
+            Refused { message, .. } | Aborted { message, .. } => {
+                AppError::new(StatusCode::FORBIDDEN, message)
+            }
+            Transient(_) => AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database was busy and nothing was changed: try again.",
+            ),
             Protected { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
             InvalidInput { .. } => AppError::new(StatusCode::BAD_REQUEST, e.to_string()),
             Database(e) => e.into(),
