@@ -32,7 +32,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-type TestResult<T = ()> = Result<T, Box<dyn Error>>;
+type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
 /// The browser window, in CSS pixels.
 const WIDTH: u32 = 1200;
@@ -59,7 +59,7 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
 
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let app = web::router(demo::pool()?);
+    let app = web::router(demo::pool().map_err(|e| e.to_string())?);
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let driver = Chromedriver::start(driver)?;
@@ -72,9 +72,12 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
     };
     let _ = std::fs::remove_dir_all(&browser.shots); // last run's pictures
     std::fs::create_dir_all(&browser.shots)?;
-    let outcome = scenarios(&mut browser).await;
-    browser.client.close().await?;
-    outcome
+    // The scenarios run as a task so that a failed assertion still ends the browser session
+    // (Chromium would outlive chromedriver otherwise), then fails the test with its message.
+    let client = browser.client.clone();
+    let outcome = tokio::spawn(async move { scenarios(&mut browser).await }).await;
+    client.close().await?;
+    outcome.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
 async fn scenarios(b: &mut Browser) -> TestResult {
