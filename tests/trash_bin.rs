@@ -138,6 +138,12 @@ async fn scenarios(b: &mut Browser) -> TestResult {
     assert!(refused.contains("Nothing was changed"), "{refused}");
     let members = b.open("/", "members-still-without-ada").await?;
     assert!(!members.contains("Ada Lovelace"), "{members}");
+    b.open("/trash", "trash-after-refusal").await?;
+    let ada = b.text("#changeset-5").await?;
+    assert!(
+        ada.contains("Holds: members 1"),
+        "still in the trash: {ada}"
+    );
     assert!(
         !b.has("a[href='/members/4/export']").await?,
         "export is for admins"
