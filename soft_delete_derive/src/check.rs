@@ -22,6 +22,7 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
     check_nullify_listed_once(cx, input);
     Some(Model {
         ident: input.ident,
+        generics: input.generics,
         table: &input.table,
         primary_key: primary_key?,
         marker: marker?.0.clone(),
@@ -43,6 +44,7 @@ pub fn check_view<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<View<'a>> {
     check_view_states_no_facts(cx, input, of);
     Some(View {
         ident: input.ident,
+        generics: input.generics,
         table: &input.table,
         primary_key: primary_key?,
         of,

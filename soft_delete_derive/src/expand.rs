@@ -17,6 +17,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
     let pk_cols = model.primary_key.iter().map(|f| &f.column);
     let key = key_impls(
         ident,
+        model.generics,
         table,
         &model.primary_key,
         model.table_declared.is_some(),
@@ -64,6 +65,13 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         quote_spanned!(col.span()=> #rt::NullifyEdge::new::<#col>())
     });
     let nullify_count = model.nullify.len();
+    // The hooks of a model with lifetime parameters: those of its `'static` instance.
+    let statics = model.generics.lifetimes().map(|_| quote!('static));
+    let static_ident = if model.generics.params.is_empty() {
+        quote!(#ident)
+    } else {
+        quote!(#ident<#(#statics),*>)
+    };
     let table_impls = if let Some(span) = model.table_declared {
         declared_checks(model, &strategy, span)
     } else {
@@ -82,7 +90,8 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
     let hooks_impl = if model.hooks {
         quote!()
     } else {
-        quote!(impl #rt::SoftDeleteHooks for #ident {})
+        let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
+        quote!(impl #impl_generics #rt::SoftDeleteHooks for #ident #ty_generics #where_clause {})
     };
 
     quote! {
@@ -102,7 +111,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
                 protect: &__SOFT_DELETE_PROTECT,
                 nullify: &__SOFT_DELETE_NULLIFY,
                 columns: #rt::ColumnsRef::of::<#table::table>(),
-                hooks: #rt::HookFns::of::<#ident>(),
+                hooks: #rt::HookFns::of::<#static_ident>(),
             };
 
             fn __soft_delete_meta() -> &'static #rt::TableMeta {
@@ -128,7 +137,7 @@ pub fn expand_view(view: &View<'_>) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
     let ident = view.ident;
     let table = &view.table.path;
-    let key = key_impls(ident, table, &view.primary_key, false);
+    let key = key_impls(ident, view.generics, table, &view.primary_key, false);
     let of = view.of;
     // A mismatch is reported on `view_of = ...`: the named model maps another table.
     let same_table = quote_spanned! {of.span()=>
@@ -153,8 +162,19 @@ pub fn expand_view(view: &View<'_>) -> TokenStream {
 /// `declared`: the table's traits come from its crate's `soft_delete_table!` line; the impls
 /// then hold only where it is there, so that its absence is the one error `declared_checks`
 /// reports.
-fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field], declared: bool) -> TokenStream {
+fn key_impls(
+    ident: &syn::Ident,
+    generics: &syn::Generics,
+    table: &syn::Path,
+    pk: &[Field],
+    declared: bool,
+) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let own_bounds = where_clause.map(|w| &w.predicates);
+    let mut with_db = generics.clone();
+    with_db.params.push(syn::parse_quote!(__DB));
+    let (db_impl_generics, _, _) = with_db.split_for_impl();
     let table_bound = if declared {
         quote!(for<'__sd> #table::table: #rt::SoftDeleteTable,)
     } else {
@@ -193,7 +213,7 @@ fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field], declared: bool
         }
     }
     quote! {
-        impl #rt::SoftDelete for #ident where #table_bound {
+        impl #impl_generics #rt::SoftDelete for #ident #ty_generics where #table_bound #own_bounds {
             type Table = #table::table;
             type Key = #key_ty;
             fn key(&self) -> Self::Key {
@@ -204,11 +224,12 @@ fn key_impls(ident: &syn::Ident, table: &syn::Path, pk: &[Field], declared: bool
             }
         }
 
-        impl<__DB> #rt::KeyFilter<__DB> for #ident
+        impl #db_impl_generics #rt::KeyFilter<__DB> for #ident #ty_generics
         where
             #table_bound
             __DB: #diesel::backend::Backend,
-            #filter_ty: #diesel::query_builder::QueryFragment<__DB> + 'static,
+            #filter_ty: #diesel::query_builder::QueryFragment<__DB>,
+            #own_bounds
         {
             fn key_filter(&self) -> ::std::boxed::Box<dyn #diesel::query_builder::QueryFragment<__DB> + '_> {
                 ::std::boxed::Box::new(#filter)

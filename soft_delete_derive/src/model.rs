@@ -39,6 +39,8 @@ pub struct Input<'a> {
 /// A validated `#[derive(SoftDeletable)]` model.
 pub struct Model<'a> {
     pub ident: &'a Ident,
+    /// Lifetime parameters only (anything else is refused).
+    pub generics: &'a Generics,
     pub table: &'a Table,
     /// The key's fields, in key order (one for a single-column key).
     pub primary_key: Vec<Field>,
@@ -57,6 +59,8 @@ pub struct Model<'a> {
 /// another model states.
 pub struct View<'a> {
     pub ident: &'a Ident,
+    /// Lifetime parameters only.
+    pub generics: &'a Generics,
     pub table: &'a Table,
     /// The key's fields, in key order.
     pub primary_key: Vec<Field>,
@@ -70,14 +74,20 @@ const ENUM: &str = "`SoftDeletable` cannot be derived for an enum: \
     derive it on the struct that maps the table";
 const UNION: &str = "`SoftDeletable` cannot be derived for a union: \
     derive it on the struct that maps the table";
-const GENERIC: &str = "`SoftDeletable` does not support generic models: \
-    derive it on a struct without type or lifetime parameters";
+const GENERIC: &str = "`SoftDeletable` does not support type or const parameters (a table's \
+    facts and hooks are one set per table, not one per type argument): make the field types \
+    concrete; lifetime parameters, as in `struct Post<'a> { title: Cow<'a, str>, .. }`, are fine";
 
 impl<'a> Input<'a> {
     /// Reads the struct, its fields and its attributes, reporting what cannot be read.
     pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Input<'a> {
         let fields = named_fields(cx, input);
-        if let Some(param) = input.generics.params.first() {
+        let not_lifetime = input
+            .generics
+            .params
+            .iter()
+            .find(|p| !matches!(p, syn::GenericParam::Lifetime(_)));
+        if let Some(param) = not_lifetime {
             cx.error_spanned_by(param, GENERIC);
         }
         let diesel = DieselAttrs::parse(cx, &input.attrs);

@@ -13,13 +13,13 @@ diesel::table! {
 
 #[derive(SoftDeletable)]
 #[diesel(table_name = posts)]
-struct Post<T> {
+struct Post<'a, T> {
     id: i32,
     author_id: i32,
     title: String,
     deleted_at: Option<NaiveDateTime>,
     deletion_id: Option<i64>,
-    extra: T,
+    extra: &'a T,
 }
 
 fn main() {}
