@@ -14,7 +14,7 @@ impl Changeset {
         conn: &mut C,
         id: i64,
     ) -> Result<Changeset, SoftDeleteError> {
-        engine::changeset(conn, id)
+        engine::block_on(engine::changeset(&mut engine::Blocking(conn), id))
     }
 
     /// Pages through the changesets, newest first.
@@ -32,7 +32,7 @@ impl Changeset {
         conn: &mut C,
         id: i64,
     ) -> Result<Vec<ChangesetRows>, SoftDeleteError> {
-        engine::inspect::rows(conn, id)
+        engine::block_on(engine::inspect::rows(&mut engine::Blocking(conn), id))
     }
 
     /// Restores changeset `id`: every row it hid comes back, as one unit.
@@ -43,7 +43,11 @@ impl Changeset {
         conn: &mut C,
         id: i64,
     ) -> Result<RestoreReport, SoftDeleteError> {
-        engine::restore::restore(conn, id, &RestoreOptions::new())
+        engine::block_on(engine::restore::restore(
+            &mut engine::Blocking(conn),
+            id,
+            &RestoreOptions::new(),
+        ))
     }
 
     /// Rewrites `actor` and `restored_by` wherever they are `actor`, in every changeset and
@@ -67,9 +71,10 @@ impl Changeset {
     ) -> Result<u64, SoftDeleteError> {
         check_text("actor", Some(&options.actor))?;
         check_text("replacement", options.replacement.as_deref())?;
-        engine::transaction(conn, None, |conn| {
-            Ok(<C::Backend as Ops>::redact(conn, options)?)
-        })
+        let mut e = engine::Blocking(conn);
+        engine::block_on(engine::transaction(&mut e, None, async |e| {
+            Ok(<C::Backend as Ops>::redact(e.0, options)?)
+        }))
     }
 
     /// [`Changeset::restore`] with who and when.
@@ -78,7 +83,11 @@ impl Changeset {
         id: i64,
         options: &RestoreOptions,
     ) -> Result<RestoreReport, SoftDeleteError> {
-        engine::restore::restore(conn, id, options)
+        engine::block_on(engine::restore::restore(
+            &mut engine::Blocking(conn),
+            id,
+            options,
+        ))
     }
 }
 

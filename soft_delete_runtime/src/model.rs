@@ -94,7 +94,11 @@ pub trait SoftDelete: Sized {
             filter: &*filter,
             key: Some(self.key_text()),
         };
-        engine::soft_delete::soft_delete(conn, root, &options)
+        engine::block_on(engine::soft_delete::soft_delete(
+            &mut engine::Blocking(conn),
+            root,
+            &options,
+        ))
     }
 
     /// Hides every live row matching `predicate` (and their cascades) as one changeset.
@@ -126,7 +130,11 @@ pub trait SoftDelete: Sized {
             filter: &predicate,
             key: None,
         };
-        engine::soft_delete::soft_delete(conn, root, &options)
+        engine::block_on(engine::soft_delete::soft_delete(
+            &mut engine::Blocking(conn),
+            root,
+            &options,
+        ))
     }
 
     /// Restores the whole changeset that hid this row (restoring any member restores the
@@ -151,7 +159,13 @@ pub trait SoftDelete: Sized {
     {
         let filter = self.key_filter();
         let key = self.key_text();
-        engine::restore::restore_row(conn, Self::Table::meta(), &*filter, &key, &options)
+        engine::block_on(engine::restore::restore_row(
+            &mut engine::Blocking(conn),
+            Self::Table::meta(),
+            &*filter,
+            &key,
+            &options,
+        ))
     }
 
     /// Deletes this row permanently, with its cascade descendants (children first), unless a
@@ -163,7 +177,11 @@ pub trait SoftDelete: Sized {
         Self: KeyFilter<C::Backend>,
     {
         let filter = self.key_filter();
-        engine::remove::hard_delete(conn, Self::Table::meta(), &*filter)
+        engine::block_on(engine::remove::hard_delete(
+            &mut engine::Blocking(conn),
+            Self::Table::meta(),
+            &*filter,
+        ))
     }
 
     /// Erases this row (live or hidden) for good, with its cascade descendants, applying
@@ -180,7 +198,13 @@ pub trait SoftDelete: Sized {
     {
         let filter = self.key_filter();
         let key = self.key_text();
-        engine::erase::erase(conn, Self::Table::meta(), &*filter, &key, &options)
+        engine::block_on(engine::erase::erase(
+            &mut engine::Blocking(conn),
+            Self::Table::meta(),
+            &*filter,
+            &key,
+            &options,
+        ))
     }
 
     /// This row and everything under it through `cascade` edges, live or hidden, and the rows
@@ -197,7 +221,11 @@ pub trait SoftDelete: Sized {
         Self: KeyFilter<C::Backend>,
     {
         let filter = self.key_filter();
-        engine::export::export_tree(conn, Self::Table::meta(), &*filter)
+        engine::block_on(engine::export::export_tree(
+            &mut engine::Blocking(conn),
+            Self::Table::meta(),
+            &*filter,
+        ))
     }
 
     /// Permanently deletes the rows hidden before `older_than` (UTC) with their cascade
@@ -216,7 +244,11 @@ pub trait SoftDelete: Sized {
         C: SoftDeleteConnection,
         <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,
     {
-        engine::remove::purge(conn, Self::Table::meta(), &options)
+        engine::block_on(engine::remove::purge(
+            &mut engine::Blocking(conn),
+            Self::Table::meta(),
+            &options,
+        ))
     }
 }
 

@@ -2,11 +2,12 @@
 
 use chrono::NaiveDateTime;
 
-use crate::connection::SoftDeleteConnection;
 use crate::error::SoftDeleteError;
 use crate::hooks::{HookContext, HookFn};
 use crate::record::check_text;
 use crate::time::{normalize, Instant};
+
+use super::Exec;
 
 /// One operation's changeset, audit data and time.
 #[derive(Debug, Clone, Copy)]
@@ -51,10 +52,11 @@ impl<'a> Op<'a> {
         self.at.naive
     }
 
-    /// Runs `hook` of `table` on `conn`; `rows`: in `after_*` hooks, the rows changed.
-    pub(crate) fn hook<C: SoftDeleteConnection>(
+    /// Runs `hook` of `table` on the connection of `e`; `rows`: in `after_*` hooks, the rows
+    /// changed.
+    pub(crate) fn hook<E: Exec>(
         &self,
-        conn: &mut C,
+        e: &mut E,
         hook: HookFn,
         table: &'static str,
         rows: Option<u64>,
@@ -66,7 +68,7 @@ impl<'a> Op<'a> {
             reason: self.reason,
             at: self.at.naive,
             rows,
-            conn,
+            conn: e.hook_connection(),
         })
     }
 }

@@ -3,9 +3,7 @@
 
 use diesel::query_builder::QueryFragment;
 
-use super::{remove, Op};
-use crate::backend::sealed::Ops;
-use crate::connection::SoftDeleteConnection;
+use super::{remove, Exec, Op};
 use crate::error::SoftDeleteError;
 use crate::hooks::Authorization;
 use crate::meta::TableMeta;
@@ -14,10 +12,10 @@ use crate::record::{Erasure, NewErasure};
 
 /// Asks the table's erase rule, then in one transaction removes the row and its tree (applying
 /// `protect` checks and `nullify` edges, as a hard delete) and records the erasure.
-pub(crate) fn erase<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn erase<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<C::Backend>,
+    key: &dyn QueryFragment<E::Backend>,
     key_text: &str,
     options: &EraseOptions,
 ) -> Result<Erasure, SoftDeleteError> {
@@ -32,8 +30,8 @@ pub(crate) fn erase<C: SoftDeleteConnection>(
         key: Some(key_text),
         actor: op.actor,
     })?;
-    super::transaction(conn, Some(meta), |conn| {
-        let removal = remove::remove_row(conn, meta, key)?;
+    super::transaction(e, Some(meta), async |e| {
+        let removal = remove::remove_row(e, meta, key).await?;
         let new = NewErasure {
             erased_at: op.time(),
             actor: op.actor,
@@ -44,7 +42,7 @@ pub(crate) fn erase<C: SoftDeleteConnection>(
             removed: removal.removed.to_json(),
             nullified: removal.nullified.to_json(),
         };
-        let id = <C::Backend as Ops>::insert_erasure(conn, &new)?;
+        let id = e.insert_erasure(&new).await?;
         Ok(Erasure {
             id,
             erased_at: op.time(),
@@ -56,4 +54,5 @@ pub(crate) fn erase<C: SoftDeleteConnection>(
             nullified: removal.nullified,
         })
     })
+    .await
 }

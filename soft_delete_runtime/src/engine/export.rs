@@ -5,30 +5,30 @@ use diesel::query_builder::QueryFragment;
 use serde_json::{Map, Value};
 
 use super::graph::components_from;
-use crate::connection::SoftDeleteConnection;
+use super::Exec;
 use crate::error::SoftDeleteError;
 use crate::meta::TableMeta;
 use crate::registry::graph;
 use crate::statements::{self, Pick, Tree};
 
-pub(crate) fn export_tree<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn export_tree<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<C::Backend>,
+    key: &dyn QueryFragment<E::Backend>,
 ) -> Result<Value, SoftDeleteError> {
     let tree = tree(meta, key)?;
     let outputs = outputs(&tree);
-    super::transaction(conn, Some(meta), |conn| {
+    super::transaction(e, Some(meta), async |e| {
         let mut out = Map::new();
         for output in &outputs {
-            let rows = statements::export_rows(&tree, output).load_text(conn)?;
+            let rows = e.load_text(&statements::export_rows(&tree, output)).await?;
             let rows = rows
                 .iter()
                 .map(|r| serde_json::from_str::<Value>(r))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| {
+                .map_err(|err| {
                     SoftDeleteError::Database(diesel::result::Error::DeserializationError(
-                        Box::new(e),
+                        Box::new(err),
                     ))
                 })?;
             out.insert(output.table.qualified.to_owned(), Value::Array(rows));
@@ -44,6 +44,7 @@ pub(crate) fn export_tree<C: SoftDeleteConnection>(
         }
         Ok(Value::Object(out))
     })
+    .await
 }
 
 /// The cascade tree under `root`, parents first.

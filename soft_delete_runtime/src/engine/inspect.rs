@@ -1,7 +1,7 @@
 //! Read-only views of a changeset.
 
 use super::graph::components_from;
-use crate::connection::SoftDeleteConnection;
+use super::Exec;
 use crate::error::SoftDeleteError;
 use crate::record::ChangesetRows;
 use crate::statements;
@@ -14,16 +14,16 @@ fn canonical_key(json: &str) -> Result<String, SoftDeleteError> {
 }
 
 /// Per table reachable from the changeset's root, the keys of the rows it hides.
-pub(crate) fn rows<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn rows<E: Exec>(
+    e: &mut E,
     id: i64,
 ) -> Result<Vec<ChangesetRows>, SoftDeleteError> {
-    let root = super::root_of(&super::changeset(conn, id)?)?;
+    let root = super::root_of(&super::changeset(e, id).await?)?;
     let mut out = Vec::new();
     for component in components_from(root) {
         for m in component.tables {
             let Some(did) = m.deletion_id else { continue };
-            let mut keys = statements::changeset_keys(m, did, id).load_text(conn)?;
+            let mut keys = e.load_text(&statements::changeset_keys(m, did, id)).await?;
             if m.primary_key.len() > 1 {
                 keys = keys
                     .iter()

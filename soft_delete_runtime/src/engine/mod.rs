@@ -1,8 +1,27 @@
 //! The set-based engine: every operation is a fixed number of statements per edge of the
 //! cascade graph and per level, whatever the number of rows. No row is loaded into memory.
+//!
+//! # One engine, two drivers
+//!
+//! Every operation is written once, as an `async fn` generic over an executor
+//! ([`Exec`]): the engine builds each statement (`statements::*`), decides from the results
+//! what comes next (which edge to follow, which parents to lock, when a purge stops), and hands
+//! the statement to the executor, which sends it (`execute`, `load_i64`, `load_text`,
+//! `load_scalar`, the changeset-table statements of `sealed::Ops`, the transaction manager) and
+//! gives hooks the caller's connection ([`Exec::hook_connection`]). [`transaction`] is generic
+//! too: begin, commit, rollback to the caller's depth, and a panic caught at whichever poll of
+//! the body it happens in.
+//!
+//! The synchronous API (`SoftDelete`, `Changeset`) drives the operations with [`Blocking`] over
+//! a Diesel connection: each of its methods runs its statement and returns, so every future is
+//! ready when first polled, and [`block_on`] polls the operation once, with a no-op waker and no
+//! runtime. An asynchronous executor over a diesel-async connection drives the same `async fn`s
+//! awaiting each statement; nothing but the executor differs between the two, so no statement
+//! and no decision between statements exists twice, and both send the same statements.
 
 mod context;
 pub(crate) mod erase;
+mod exec;
 pub(crate) mod export;
 mod graph;
 pub(crate) mod inspect;
@@ -11,18 +30,18 @@ pub(crate) mod remove;
 pub(crate) mod restore;
 pub(crate) mod soft_delete;
 
+use std::future::{poll_fn, Future};
 use std::panic::{self, AssertUnwindSafe};
+use std::pin::pin;
+use std::task::Poll;
 
-use diesel::connection::TransactionManager;
-
-use crate::backend::sealed::Ops;
 use crate::backend::{Dialect, SoftDeleteBackend};
-use crate::connection::SoftDeleteConnection;
 use crate::error::SoftDeleteError;
 use crate::meta::TableMeta;
 use crate::record::Changeset;
 use crate::registry::graph;
 pub(crate) use context::Op;
+pub(crate) use exec::{block_on, Blocking, Exec};
 
 /// Runs `f` in a transaction (a savepoint when one is open) over the cascade graph under `scope`
 /// (`None`: not known before the transaction starts).
@@ -32,44 +51,56 @@ pub(crate) use context::Op;
 /// back, together with any transaction a hook opened inside it and left open, so the connection
 /// is left at the transaction depth it had before the call, and the panic then resumes. (Diesel's
 /// own `Connection::transaction` neither commits nor rolls back when its closure unwinds: the
-/// open transaction would swallow every later write on the connection.)
+/// open transaction would swallow every later write on the connection.) A panic is caught at
+/// whichever poll of `f`'s future it happens in.
 ///
 /// On PostgreSQL a transaction the engine opens itself picks its isolation level from that graph
 /// (see [`Isolation`]; `SERIALIZABLE` when the graph is unknown); inside a caller's transaction
 /// the caller's level applies. SQLite serialises writers itself; InnoDB's `UPDATE`s read the
 /// latest committed rows under locks, which keeps these statements consistent at its default
 /// `REPEATABLE READ`.
-pub(crate) fn transaction<C, T>(
-    conn: &mut C,
+pub(crate) async fn transaction<E, T>(
+    e: &mut E,
     scope: Option<&'static TableMeta>,
-    f: impl FnOnce(&mut C) -> Result<T, SoftDeleteError>,
+    f: impl AsyncFnOnce(&mut E) -> Result<T, SoftDeleteError>,
 ) -> Result<T, SoftDeleteError>
 where
-    C: SoftDeleteConnection,
+    E: Exec,
 {
-    let depth = transaction_depth(conn);
-    let set_level = <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres && depth == 0;
-    C::TransactionManager::begin_transaction(conn)?;
-    // `AssertUnwindSafe`: after an unwind nothing `f` touched is used again; its writes are
-    // rolled back below and the panic goes on to the caller.
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        if set_level {
-            let level = scope.map_or(Isolation::Serializable, Isolation::for_graph);
-            conn.batch_execute(level.statement())?;
-        }
-        f(conn)
-    }));
+    let depth = transaction_depth(e);
+    let set_level = <E::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres && depth == 0;
+    e.begin().await?;
+    let outcome = {
+        let body = async {
+            if set_level {
+                let level = scope.map_or(Isolation::Serializable, Isolation::for_graph);
+                e.batch_execute(level.statement()).await?;
+            }
+            f(&mut *e).await
+        };
+        let mut body = pin!(body);
+        // `AssertUnwindSafe`: after an unwind nothing `body` touched is used again; its writes
+        // are rolled back below and the panic goes on to the caller.
+        poll_fn(
+            |cx| match panic::catch_unwind(AssertUnwindSafe(|| body.as_mut().poll(cx))) {
+                Ok(Poll::Pending) => Poll::Pending,
+                Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
+                Err(panic) => Poll::Ready(Err(panic)),
+            },
+        )
+        .await
+    };
     match outcome {
-        Ok(Ok(value)) => match C::TransactionManager::commit_transaction(conn) {
+        Ok(Ok(value)) => match e.commit().await {
             Ok(()) => Ok(value),
             Err(commit) => {
                 // Diesel rolls back a failed `COMMIT`, but may leave a savepoint whose
                 // `RELEASE` failed open: close it, so the depth is the caller's again.
-                let _ = roll_back_to(conn, depth);
+                let _ = roll_back_to(e, depth).await;
                 Err(commit.into())
             }
         },
-        Ok(Err(error)) => match roll_back_to(conn, depth) {
+        Ok(Err(error)) => match roll_back_to(e, depth).await {
             // A broken transaction manager most likely comes from the error itself.
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
             Err(rollback) => Err(rollback.into()),
@@ -77,36 +108,28 @@ where
         Err(panic) => {
             // The panic is what the caller needs to see; a failed rollback leaves Diesel's
             // transaction manager in its error state, which pools treat as a broken connection.
-            let _ = roll_back_to(conn, depth);
+            let _ = roll_back_to(e, depth).await;
             panic::resume_unwind(panic)
         }
     }
 }
 
-/// Rolls back open transactions and savepoints until `conn` is at transaction depth `depth`.
-fn roll_back_to<C: SoftDeleteConnection>(conn: &mut C, depth: u32) -> diesel::QueryResult<()> {
-    while transaction_depth(conn) > depth {
-        C::TransactionManager::rollback_transaction(conn)?;
+/// Rolls back open transactions and savepoints until `e` is at transaction depth `depth`.
+async fn roll_back_to<E: Exec>(e: &mut E, depth: u32) -> diesel::QueryResult<()> {
+    while transaction_depth(e) > depth {
+        e.rollback().await?;
     }
     Ok(())
 }
 
-/// How many transactions and savepoints are open on `conn`; `None` when its transaction
-/// manager is in its error state.
-fn open_depth<C: SoftDeleteConnection>(conn: &mut C) -> Option<u32> {
-    let status = C::TransactionManager::transaction_manager_status_mut(conn);
-    let depth = status.transaction_depth().ok()?;
-    Some(depth.map_or(0, |d| d.get()))
+/// [`Exec::depth`], 0 in the error state: there is nothing the engine can roll back then.
+fn transaction_depth<E: Exec>(e: &mut E) -> u32 {
+    e.depth().unwrap_or(0)
 }
 
-/// [`open_depth`], 0 in the error state: there is nothing the engine can roll back then.
-fn transaction_depth<C: SoftDeleteConnection>(conn: &mut C) -> u32 {
-    open_depth(conn).unwrap_or(0)
-}
-
-/// Whether `conn` has no transaction open (so the engine's own would be the outermost one).
-pub(crate) fn outside_transaction<C: SoftDeleteConnection>(conn: &mut C) -> bool {
-    open_depth(conn) == Some(0)
+/// Whether `e` has no transaction open (so the engine's own would be the outermost one).
+pub(crate) fn outside_transaction<E: Exec>(e: &mut E) -> bool {
+    e.depth() == Some(0)
 }
 
 /// The isolation level of a transaction the engine opens itself on PostgreSQL.
@@ -146,11 +169,10 @@ impl Isolation {
 }
 
 /// The record of changeset `id`.
-pub(crate) fn changeset<C: SoftDeleteConnection>(
-    conn: &mut C,
-    id: i64,
-) -> Result<Changeset, SoftDeleteError> {
-    <C::Backend as Ops>::find_changeset(conn, id)?.ok_or(SoftDeleteError::ChangesetNotFound { id })
+pub(crate) async fn changeset<E: Exec>(e: &mut E, id: i64) -> Result<Changeset, SoftDeleteError> {
+    e.find_changeset(id)
+        .await?
+        .ok_or(SoftDeleteError::ChangesetNotFound { id })
 }
 
 /// The facts of the table a changeset started from.

@@ -22,9 +22,7 @@
 
 use diesel::query_builder::QueryFragment;
 
-use super::protect;
-use crate::backend::sealed::Ops;
-use crate::connection::SoftDeleteConnection;
+use super::{protect, Exec};
 use crate::error::SoftDeleteError;
 use crate::meta::TableMeta;
 use crate::options::PurgeOptions;
@@ -78,24 +76,25 @@ pub(crate) struct Removal {
     pub(crate) nullified: TableCounts,
 }
 
-pub(crate) fn hard_delete<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn hard_delete<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<C::Backend>,
+    key: &dyn QueryFragment<E::Backend>,
 ) -> Result<TableCounts, SoftDeleteError> {
-    super::transaction(conn, Some(meta), |conn| {
-        Ok(remove_row(conn, meta, key)?.removed)
+    super::transaction(e, Some(meta), async |e| {
+        Ok(remove_row(e, meta, key).await?.removed)
     })
+    .await
 }
 
 /// Removes the row `key` picks, live or hidden, with its tree; `NotFound` when there is none.
 /// Runs inside the caller's transaction.
-pub(crate) fn remove_row<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn remove_row<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<C::Backend>,
+    key: &dyn QueryFragment<E::Backend>,
 ) -> Result<Removal, SoftDeleteError> {
-    let removal = remove_tree(conn, meta, Seed::Filter(key), false)?;
+    let removal = remove_tree(e, meta, Seed::Filter(key), false).await?;
     if removal.removed.get(meta.identity()) == 0 {
         return Err(SoftDeleteError::NotFound {
             table: meta.identity(),
@@ -104,8 +103,8 @@ pub(crate) fn remove_row<C: SoftDeleteConnection>(
     Ok(removal)
 }
 
-pub(crate) fn purge<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn purge<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
     options: &PurgeOptions,
 ) -> Result<PurgeReport, SoftDeleteError> {
@@ -129,9 +128,10 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
     };
     let mut report = PurgeReport::default();
     loop {
-        let removed = super::transaction(conn, Some(meta), |conn| {
-            Ok(remove_tree(conn, meta, seed, true)?.removed)
-        })?;
+        let removed = super::transaction(e, Some(meta), async |e| {
+            Ok(remove_tree(e, meta, seed, true).await?.removed)
+        })
+        .await?;
         if removed.get(meta.identity()) == 0 {
             return Ok(report);
         }
@@ -141,45 +141,48 @@ pub(crate) fn purge<C: SoftDeleteConnection>(
 }
 
 /// Removes the seed rows and all their cascade descendants; runs inside the caller's transaction.
-fn remove_tree<C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn remove_tree<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    seed: Seed<'_, C::Backend>,
+    seed: Seed<'_, E::Backend>,
     purge: bool,
 ) -> Result<Removal, SoftDeleteError> {
     let mut removal = Removal::default();
     let Some(did) = meta.deletion_id else {
         // Without `deletion_id` a model has no cascade edges: its nullify edges, then one
         // statement does it.
-        protect::check(conn, meta, || seed.sel())?;
-        nullify(conn, meta, seed.sel(), seed.limit(), &mut removal.nullified)?;
-        let n = statements::delete_seed(meta, seed.sel(), seed.limit()).execute(conn)?;
+        protect::check(e, meta, || seed.sel()).await?;
+        nullify(e, meta, seed.sel(), seed.limit(), &mut removal.nullified).await?;
+        let n = e
+            .execute(&statements::delete_seed(meta, seed.sel(), seed.limit()))
+            .await?;
         removal.removed.add(meta.identity(), n as u64);
         return Ok(removal);
     };
-    let reserved = <C::Backend as Ops>::insert_changeset(conn, &reservation(meta))?;
+    let reserved = e.insert_changeset(&reservation(meta)).await?;
     let marks = Marks {
         base: -(reserved << 16),
     };
-    let plan = mark_levels(conn, meta, did, seed, marks)?;
-    check_plan(conn, &plan, marks, purge)?;
-    delete_plan(conn, &plan, marks, &mut removal)?;
-    <C::Backend as Ops>::delete_changeset(conn, reserved)?;
+    let plan = mark_levels(e, meta, did, seed, marks).await?;
+    check_plan(e, &plan, marks, purge).await?;
+    delete_plan(e, &plan, marks, &mut removal).await?;
+    e.delete_changeset(reserved).await?;
     Ok(removal)
 }
 
 /// Applies the `nullify` edges of `m` to the rows `sel` picks (up to `limit`).
-fn nullify<'a, C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn nullify<'a, E: Exec>(
+    e: &mut E,
     m: &'static TableMeta,
-    sel: Sel<'a, C::Backend>,
+    sel: Sel<'a, E::Backend>,
     limit: Option<i64>,
     counts: &mut TableCounts,
 ) -> Result<(), SoftDeleteError> {
     for edge in m.nullify {
-        let n = statements::nullify_children(m, edge, sel, limit)
-            .execute(conn)
-            .map_err(|e| SoftDeleteError::from_write(edge.identity(), e))?;
+        let n = e
+            .execute(&statements::nullify_children(m, edge, sel, limit))
+            .await
+            .map_err(|err| SoftDeleteError::from_write(edge.identity(), err))?;
         counts.add(edge.identity(), n as u64);
     }
     Ok(())
@@ -233,19 +236,19 @@ struct Leaf<'a, DB> {
 /// Marks the seed rows (level 0), then every descendant, live or hidden, not yet marked at
 /// this depth or deeper. Leaf tables are only recorded, with the parent level whose mark
 /// reaches them.
-fn mark_levels<'a, C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn mark_levels<'a, E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
     did: &'static str,
-    seed: Seed<'a, C::Backend>,
+    seed: Seed<'a, E::Backend>,
     marks: Marks,
-) -> Result<Plan<'a, C::Backend>, SoftDeleteError> {
+) -> Result<Plan<'a, E::Backend>, SoftDeleteError> {
     let mut plan = Plan {
         levels: Vec::new(),
         leaves: Vec::new(),
     };
     let seeded = statements::mark_seed(meta, did, seed.sel(), seed.limit(), marks.at(0));
-    if seeded.execute(conn)? > 0 {
+    if e.execute(&seeded).await? > 0 {
         plan.levels.push(vec![meta]);
     }
     while let Some(frontier) = plan.levels.last() {
@@ -281,7 +284,8 @@ fn mark_levels<'a, C: SoftDeleteConnection>(
                 };
                 let stmt =
                     statements::mark_level(edge, cdid, marks.at(k), marks.at(k + 1), marks.floor());
-                if stmt.execute(conn)? > 0 && !next.iter().any(|m| m.identity() == child.identity())
+                if e.execute(&stmt).await? > 0
+                    && !next.iter().any(|m| m.identity() == child.identity())
                 {
                     next.push(child);
                 }
@@ -296,20 +300,20 @@ fn mark_levels<'a, C: SoftDeleteConnection>(
 }
 
 /// The checks, before anything is deleted.
-fn check_plan<C: SoftDeleteConnection>(
-    conn: &mut C,
-    plan: &Plan<'_, C::Backend>,
+async fn check_plan<E: Exec>(
+    e: &mut E,
+    plan: &Plan<'_, E::Backend>,
     marks: Marks,
     purge: bool,
 ) -> Result<(), SoftDeleteError> {
     for (k, tables) in plan.levels.iter().enumerate() {
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
-            check_removable(conn, m, Sel::Mark(mdid, marks.at(k)), purge && k > 0)?;
+            check_removable(e, m, Sel::Mark(mdid, marks.at(k)), purge && k > 0).await?;
         }
     }
     for leaf in &plan.leaves {
-        check_removable(conn, leaf.table, leaf.under, purge)?;
+        check_removable(e, leaf.table, leaf.under, purge).await?;
     }
     Ok(())
 }
@@ -317,30 +321,35 @@ fn check_plan<C: SoftDeleteConnection>(
 /// Deletes deepest level first; at each level the leaves under it, then the `nullify` edges of
 /// its tables, then its own rows. A child the removal deletes anyway is gone before the edge
 /// that would clear its foreign key runs, so only surviving rows are counted as nullified.
-fn delete_plan<C: SoftDeleteConnection>(
-    conn: &mut C,
-    plan: &Plan<'_, C::Backend>,
+async fn delete_plan<E: Exec>(
+    e: &mut E,
+    plan: &Plan<'_, E::Backend>,
     marks: Marks,
     removal: &mut Removal,
 ) -> Result<(), SoftDeleteError> {
     for (k, tables) in plan.levels.iter().enumerate().rev() {
         for leaf in plan.leaves.iter().filter(|l| l.level == k) {
-            let n = statements::delete_where(leaf.table, leaf.under).execute(conn)?;
+            let n = e
+                .execute(&statements::delete_where(leaf.table, leaf.under))
+                .await?;
             removal.removed.add(leaf.table.identity(), n as u64);
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
             nullify(
-                conn,
+                e,
                 m,
                 Sel::Mark(mdid, marks.at(k)),
                 None,
                 &mut removal.nullified,
-            )?;
+            )
+            .await?;
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
-            let n = statements::delete_where(m, Sel::Mark(mdid, marks.at(k))).execute(conn)?;
+            let n = e
+                .execute(&statements::delete_where(m, Sel::Mark(mdid, marks.at(k))))
+                .await?;
             removal.removed.add(m.identity(), n as u64);
         }
     }
@@ -350,15 +359,15 @@ fn delete_plan<C: SoftDeleteConnection>(
 /// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under
 /// them, or, when `live_refused` (a purge below its seeds), when any of them is live: a purge
 /// removes what is hidden, and a live row under a purged one is refused, not lost.
-fn check_removable<C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn check_removable<E: Exec>(
+    e: &mut E,
     m: &'static TableMeta,
-    sel: Sel<'_, C::Backend>,
+    sel: Sel<'_, E::Backend>,
     live_refused: bool,
 ) -> Result<(), SoftDeleteError> {
-    protect::check(conn, m, || sel)?;
+    protect::check(e, m, || sel).await?;
     if live_refused {
-        let live = statements::count_live(m, sel).load_scalar(conn)?;
+        let live = e.load_scalar(&statements::count_live(m, sel)).await?;
         protect::refuse_live(m.identity(), live)?;
     }
     Ok(())

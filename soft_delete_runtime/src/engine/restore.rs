@@ -3,10 +3,8 @@
 use diesel::query_builder::QueryFragment;
 
 use super::graph::{components_from, Component};
-use super::Op;
-use crate::backend::sealed::Ops;
+use super::{Exec, Op};
 use crate::backend::{Dialect, SoftDeleteBackend};
-use crate::connection::SoftDeleteConnection;
 use crate::error::SoftDeleteError;
 use crate::hooks::Authorization;
 use crate::meta::TableMeta;
@@ -15,30 +13,26 @@ use crate::registry::graph;
 use crate::report::{RestoreReport, TableCounts};
 use crate::statements::{self, Edge};
 
-pub(crate) fn restore<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn restore<E: Exec>(
+    e: &mut E,
     id: i64,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
     let op = Op::new(options.actor.as_deref(), None, options.at)?.on(id);
     // The isolation level depends on the changeset's graph: on PostgreSQL, outside a transaction,
     // read its root first (it never changes; `run` re-reads the record under its claim).
-    let scope = if <C::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres
-        && super::outside_transaction(conn)
+    let scope = if <E::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres
+        && super::outside_transaction(e)
     {
-        Some(super::root_of(&super::changeset(conn, id)?)?)
+        Some(super::root_of(&super::changeset(e, id).await?)?)
     } else {
         None
     };
-    super::transaction(conn, scope, |conn| run(conn, op, id))
+    super::transaction(e, scope, async |e| run(e, op, id).await).await
 }
 
-fn run<C: SoftDeleteConnection>(
-    conn: &mut C,
-    op: Op<'_>,
-    id: i64,
-) -> Result<RestoreReport, SoftDeleteError> {
-    let mut changeset = super::changeset(conn, id)?;
+async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, SoftDeleteError> {
+    let mut changeset = super::changeset(e, id).await?;
     if changeset.restored_at.is_some() {
         return Err(SoftDeleteError::AlreadyRestored { id });
     }
@@ -60,21 +54,22 @@ fn run<C: SoftDeleteConnection>(
     }
     // Claim the changeset first: of two concurrent restores of one changeset, the second waits
     // on this row and then finds it restored.
-    if <C::Backend as Ops>::claim_restore(conn, id, op.time(), op.actor)? == 0 {
+    if e.claim_restore(id, op.time(), op.actor).await? == 0 {
         return Err(SoftDeleteError::AlreadyRestored { id });
     }
 
     let mut restored = TableCounts::default();
     for component in components_from(root) {
         for m in &component.tables {
-            op.hook(conn, m.hooks.before_restore, m.identity(), None)?;
+            op.hook(e, m.hooks.before_restore, m.identity(), None)?;
         }
-        retag_component(conn, &component, id)?;
+        retag_component(e, &component, id).await?;
         for m in &component.tables {
             let Some(did) = m.deletion_id else { continue };
-            let n = statements::restore_level(m, did, id)
-                .execute(conn)
-                .map_err(|e| SoftDeleteError::from_write(m.identity(), e))?;
+            let n = e
+                .execute(&statements::restore_level(m, did, id))
+                .await
+                .map_err(|err| SoftDeleteError::from_write(m.identity(), err))?;
             if n > 0 {
                 restored.add(m.identity(), n as u64);
             }
@@ -82,7 +77,7 @@ fn run<C: SoftDeleteConnection>(
     }
     for (table, rows) in restored.iter() {
         if let Some(m) = graph().table(table) {
-            op.hook(conn, m.hooks.after_restore, table, Some(rows))?;
+            op.hook(e, m.hooks.after_restore, table, Some(rows))?;
         }
     }
     changeset.restored_at = Some(op.time());
@@ -96,8 +91,8 @@ fn run<C: SoftDeleteConnection>(
 /// Before a component's rows come back: a row whose other cascade parent is still hidden (by
 /// another changeset) stays hidden and moves to that parent's changeset, so it comes back with
 /// it.
-fn retag_component<C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn retag_component<E: Exec>(
+    e: &mut E,
     component: &Component,
     id: i64,
 ) -> Result<(), SoftDeleteError> {
@@ -111,7 +106,7 @@ fn retag_component<C: SoftDeleteConnection>(
             else {
                 continue;
             };
-            let needed = lock_parents(conn, edge, cdid, id)? != Some(0);
+            let needed = lock_parents(e, edge, cdid, id).await? != Some(0);
             edges.push((edge, cdid, needed));
         }
     }
@@ -122,7 +117,7 @@ fn retag_component<C: SoftDeleteConnection>(
     while !edges.is_empty() {
         let mut moved = 0;
         for (edge, cdid, _) in &edges {
-            moved += statements::retag(*edge, cdid, id).execute(conn)?;
+            moved += e.execute(&statements::retag(*edge, cdid, id)).await?;
         }
         if !component.cyclic || moved == 0 {
             break;
@@ -143,30 +138,31 @@ fn retag_component<C: SoftDeleteConnection>(
 /// waits for this restore (and then cascades over the restored rows), and this restore waits
 /// for a soft delete already under way (and then sees the parent hidden). MySQL's `UPDATE ... JOIN`
 /// already locks the rows it reads; SQLite has one writer at a time.
-fn lock_parents<C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn lock_parents<E: Exec>(
+    e: &mut E,
     edge: Edge,
     child_did: &'static str,
     id: i64,
 ) -> Result<Option<i64>, SoftDeleteError> {
-    if <C::Backend as SoftDeleteBackend>::DIALECT != Dialect::Postgres {
+    if <E::Backend as SoftDeleteBackend>::DIALECT != Dialect::Postgres {
         return Ok(None);
     }
     Ok(Some(
-        statements::lock_parents(edge, child_did, id).load_scalar(conn)?,
+        e.load_scalar(&statements::lock_parents(edge, child_did, id))
+            .await?,
     ))
 }
 
 /// `row.restore()`: restores the changeset that hid the row, or the row alone when it records none.
-pub(crate) fn restore_row<C: SoftDeleteConnection>(
-    conn: &mut C,
+pub(crate) async fn restore_row<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<C::Backend>,
+    key: &dyn QueryFragment<E::Backend>,
     key_text: &str,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
     let op = Op::new(options.actor.as_deref(), None, options.at)?;
-    let state = statements::row_state(meta, key).load_i64(conn)?;
+    let state = e.load_i64(&statements::row_state(meta, key)).await?;
     match state.first().copied() {
         None => Err(SoftDeleteError::NotFound {
             table: meta.identity(),
@@ -181,35 +177,34 @@ pub(crate) fn restore_row<C: SoftDeleteConnection>(
                 key: Some(key_text),
                 actor: op.actor,
             })?;
-            super::transaction(conn, Some(meta), |conn| restore_single(conn, meta, key, op))
+            super::transaction(e, Some(meta), async |e| {
+                restore_single(e, meta, key, op).await
+            })
+            .await
         }
-        Some(id) => restore(conn, id, options),
+        Some(id) => restore(e, id, options).await,
     }
 }
 
 /// Restores one row that records no changeset.
-fn restore_single<C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn restore_single<E: Exec>(
+    e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<C::Backend>,
+    key: &dyn QueryFragment<E::Backend>,
     op: Op<'_>,
 ) -> Result<RestoreReport, SoftDeleteError> {
-    op.hook(conn, meta.hooks.before_restore, meta.identity(), None)?;
-    let n = statements::restore_row(meta, key)
-        .execute(conn)
-        .map_err(|e| SoftDeleteError::from_write(meta.identity(), e))?;
+    op.hook(e, meta.hooks.before_restore, meta.identity(), None)?;
+    let n = e
+        .execute(&statements::restore_row(meta, key))
+        .await
+        .map_err(|err| SoftDeleteError::from_write(meta.identity(), err))?;
     if n == 0 {
         // Another connection restored or removed it since we looked.
         return Err(SoftDeleteError::NotDeleted {
             table: meta.identity(),
         });
     }
-    op.hook(
-        conn,
-        meta.hooks.after_restore,
-        meta.identity(),
-        Some(n as u64),
-    )?;
+    op.hook(e, meta.hooks.after_restore, meta.identity(), Some(n as u64))?;
     let mut restored = TableCounts::default();
     restored.add(meta.identity(), n as u64);
     Ok(RestoreReport {

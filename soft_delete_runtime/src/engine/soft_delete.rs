@@ -2,9 +2,7 @@
 
 use diesel::query_builder::QueryFragment;
 
-use super::{protect, Op};
-use crate::backend::sealed::Ops;
-use crate::connection::SoftDeleteConnection;
+use super::{protect, Exec, Op};
 use crate::error::SoftDeleteError;
 use crate::meta::TableMeta;
 use crate::options::DeleteOptions;
@@ -22,9 +20,9 @@ pub(crate) struct Root<'a, DB> {
     pub(crate) key: Option<String>,
 }
 
-pub(crate) fn soft_delete<C: SoftDeleteConnection>(
-    conn: &mut C,
-    root: Root<'_, C::Backend>,
+pub(crate) async fn soft_delete<E: Exec>(
+    e: &mut E,
+    root: Root<'_, E::Backend>,
     options: &DeleteOptions,
 ) -> Result<Changeset, SoftDeleteError> {
     let op = Op::new(
@@ -32,7 +30,7 @@ pub(crate) fn soft_delete<C: SoftDeleteConnection>(
         options.reason.as_deref(),
         options.at,
     )?;
-    super::transaction(conn, Some(root.meta), |conn| run(conn, &root, op))
+    super::transaction(e, Some(root.meta), async |e| run(e, &root, op).await).await
 }
 
 /// The tables an operation touched, in order, with the rows it changed in each.
@@ -43,48 +41,49 @@ struct Touched {
     counts: TableCounts,
 }
 
-fn run<C: SoftDeleteConnection>(
-    conn: &mut C,
-    root: &Root<'_, C::Backend>,
+async fn run<E: Exec>(
+    e: &mut E,
+    root: &Root<'_, E::Backend>,
     op: Op<'_>,
 ) -> Result<Changeset, SoftDeleteError> {
     let meta = root.meta;
     // Protect edges of the root are checked before anything is written.
-    protect::check(conn, meta, || Sel::LiveFilter(root.filter))?;
+    protect::check(e, meta, || Sel::LiveFilter(root.filter)).await?;
     let mut new = record(root, op);
-    let id = <C::Backend as Ops>::insert_changeset(conn, &new)?;
+    let id = e.insert_changeset(&new).await?;
     let op = op.on(id);
 
     let mut touched = Touched::default();
-    op.hook(conn, meta.hooks.before_soft_delete, meta.identity(), None)?;
+    op.hook(e, meta.hooks.before_soft_delete, meta.identity(), None)?;
     touched.tables.push(meta);
-    let n = statements::hide_root(meta, root.filter, op.at, id)
-        .execute(conn)
-        .map_err(|e| SoftDeleteError::from_write(meta.identity(), e))?;
+    let n = e
+        .execute(&statements::hide_root(meta, root.filter, op.at, id))
+        .await
+        .map_err(|err| SoftDeleteError::from_write(meta.identity(), err))?;
     if n == 0 {
-        return Err(missing(conn, root)?);
+        return Err(missing(e, root).await?);
     }
     touched.counts.add(meta.identity(), n as u64);
 
     if meta.deletion_id.is_some() {
-        cascade(conn, op, id, &mut touched)?;
+        cascade(e, op, id, &mut touched).await?;
         // Protect edges of cascaded tables: their rows are only known now; an error rolls back.
         for child in touched.tables.iter().skip(1) {
             if let (Some(cdid), true) =
                 (child.deletion_id, touched.counts.get(child.identity()) > 0)
             {
-                protect::check(conn, child, || Sel::Mark(cdid, id))?;
+                protect::check(e, child, || Sel::Mark(cdid, id)).await?;
             }
         }
     }
     for m in &touched.tables {
         let rows = touched.counts.get(m.identity());
         if rows > 0 {
-            op.hook(conn, m.hooks.after_soft_delete, m.identity(), Some(rows))?;
+            op.hook(e, m.hooks.after_soft_delete, m.identity(), Some(rows))?;
         }
     }
     new.rows_affected = touched.counts.total() as i64;
-    <C::Backend as Ops>::set_rows_affected(conn, id, new.rows_affected)?;
+    e.set_rows_affected(id, new.rows_affected).await?;
     Ok(new.to_changeset(id))
 }
 
@@ -101,8 +100,8 @@ fn record<'a, DB>(root: &'a Root<'_, DB>, op: Op<'a>) -> NewChangeset<'a> {
 }
 
 /// Level by level: hide the live children of every row this changeset hid so far.
-fn cascade<C: SoftDeleteConnection>(
-    conn: &mut C,
+async fn cascade<E: Exec>(
+    e: &mut E,
     op: Op<'_>,
     id: i64,
     touched: &mut Touched,
@@ -118,12 +117,13 @@ fn cascade<C: SoftDeleteConnection>(
                     .iter()
                     .any(|m| m.identity() == child.identity())
                 {
-                    op.hook(conn, child.hooks.before_soft_delete, child.identity(), None)?;
+                    op.hook(e, child.hooks.before_soft_delete, child.identity(), None)?;
                     touched.tables.push(child);
                 }
-                let n = statements::hide_children(edge, op.at, id)
-                    .execute(conn)
-                    .map_err(|e| SoftDeleteError::from_write(child.identity(), e))?;
+                let n = e
+                    .execute(&statements::hide_children(edge, op.at, id))
+                    .await
+                    .map_err(|err| SoftDeleteError::from_write(child.identity(), err))?;
                 if n > 0 {
                     touched.counts.add(child.identity(), n as u64);
                     if !next.iter().any(|m| m.identity() == child.identity()) {
@@ -138,16 +138,19 @@ fn cascade<C: SoftDeleteConnection>(
 }
 
 /// Why the root update matched nothing: no such row, or the row is hidden already.
-fn missing<C: SoftDeleteConnection>(
-    conn: &mut C,
-    root: &Root<'_, C::Backend>,
+async fn missing<E: Exec>(
+    e: &mut E,
+    root: &Root<'_, E::Backend>,
 ) -> Result<SoftDeleteError, SoftDeleteError> {
     let table = root.meta.identity();
     if root.key.is_none() {
         return Ok(SoftDeleteError::NotFound { table });
     }
     Ok(
-        if statements::count_rows(root.meta, root.filter).load_scalar(conn)? == 0 {
+        if e.load_scalar(&statements::count_rows(root.meta, root.filter))
+            .await?
+            == 0
+        {
             SoftDeleteError::NotFound { table }
         } else {
             SoftDeleteError::AlreadyDeleted { table }
