@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["backend", "connection"],
     &["statements"],
     &["engine"],
-    &["changeset", "dsl", "migration", "model"],
+    &["asynchronous", "changeset", "dsl", "migration", "model"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

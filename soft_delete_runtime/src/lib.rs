@@ -46,6 +46,8 @@
 //! - `sqlite` (default): SQLite, with libsqlite3 bundled.
 //! - `postgres`: PostgreSQL (needs libpq).
 //! - `mysql`: MySQL and MariaDB (needs libmysqlclient or libmariadb).
+//! - `async`: the operations on diesel-async connections, awaited ([`asynchronous`]), for the
+//!   backends enabled.
 #![warn(missing_docs)]
 
 // Layers, bottom-up; a module imports only from its own layer or below (see ARCHITECTURE.md and
@@ -72,6 +74,8 @@ mod statements;
 // The engine:
 mod engine;
 // The API:
+#[cfg(feature = "async")]
+pub mod asynchronous;
 mod changeset;
 mod dsl;
 pub mod migration;
@@ -80,6 +84,8 @@ mod model;
 #[cfg(test)]
 mod layers;
 
+#[cfg(feature = "async")]
+pub use connection::SoftDeleteAsyncConnection;
 pub use connection::{BackendOf, SoftDeleteConnection};
 pub use declared::{DeclaredTable, NoDeletionId};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};

@@ -2,10 +2,15 @@
 
 type Db = crate::common::db::Mysql;
 type Conn = <Db as crate::common::TestDb>::Conn;
+#[cfg(feature = "async")]
+type AsyncConn = diesel_async::AsyncMysqlConnection;
 
 #[path = "common/rows.rs"]
 mod rows;
 
+#[cfg(feature = "async")]
+#[path = "asynchronous.rs"]
+mod asynchronous;
 #[path = "backends.rs"]
 mod backends;
 #[path = "cascade.rs"]

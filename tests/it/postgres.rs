@@ -3,10 +3,15 @@
 
 type Db = crate::common::db::Postgres;
 type Conn = <Db as crate::common::TestDb>::Conn;
+#[cfg(feature = "async")]
+type AsyncConn = diesel_async::AsyncPgConnection;
 
 #[path = "common/rows.rs"]
 mod rows;
 
+#[cfg(feature = "async")]
+#[path = "asynchronous.rs"]
+mod asynchronous;
 #[path = "backends.rs"]
 mod backends;
 #[path = "cascade.rs"]

@@ -2,10 +2,16 @@
 
 type Db = crate::common::db::Sqlite;
 type Conn = <Db as crate::common::TestDb>::Conn;
+#[cfg(feature = "async")]
+type AsyncConn =
+    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
 
 #[path = "common/rows.rs"]
 mod rows;
 
+#[cfg(feature = "async")]
+#[path = "asynchronous.rs"]
+mod asynchronous;
 #[path = "backends.rs"]
 mod backends;
 #[path = "cascade.rs"]

@@ -60,7 +60,7 @@ pub(crate) mod sealed {
 
     /// The backend-specific half of [`super::SoftDeleteBackend`]: typed binds, typed loads and
     /// the statements over `soft_delete_changesets`. Not nameable outside the crate.
-    pub trait Ops: Backend + Sized + 'static {
+    pub trait Ops: Backend + AsyncOps + Sized + 'static {
         /// Binds a `BigInt`.
         fn push_i64<'b>(out: &mut AstPass<'_, 'b, Self>, v: &'b i64) -> QueryResult<()>;
         /// Binds a `Text`.
@@ -139,6 +139,68 @@ pub(crate) mod sealed {
             options: &RedactOptions,
         ) -> QueryResult<u64>;
     }
+
+    /// With feature `async`: the loads and the `soft_delete_changesets` statements of [`Ops`]
+    /// on diesel-async connections, from the same source (`changeset_ops!`). Without it, an
+    /// empty trait every type implements.
+    #[cfg(feature = "async")]
+    pub trait AsyncOps: Backend + Sized + 'static {
+        /// Runs a query whose single column is a `BigInt`.
+        fn load_i64<'c, C, Q>(
+            conn: &'c mut C,
+            q: Q,
+        ) -> impl std::future::Future<Output = QueryResult<Vec<i64>>> + Send
+        where
+            C: diesel_async::AsyncConnectionCore<Backend = Self>,
+            Q: Query<SqlType = BigInt> + QueryFragment<Self> + QueryId + 'c;
+        /// Runs a query whose single column is `Text`.
+        fn load_text<'c, C, Q>(
+            conn: &'c mut C,
+            q: Q,
+        ) -> impl std::future::Future<Output = QueryResult<Vec<String>>> + Send
+        where
+            C: diesel_async::AsyncConnectionCore<Backend = Self>,
+            Q: Query<SqlType = Text> + QueryFragment<Self> + QueryId + 'c;
+        /// Inserts a changeset row and returns its id.
+        fn insert_changeset<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            new: &NewChangeset<'_>,
+        ) -> impl std::future::Future<Output = QueryResult<i64>> + Send;
+        /// Records the row count of changeset `id`.
+        fn set_rows_affected<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+            rows: i64,
+        ) -> impl std::future::Future<Output = QueryResult<usize>> + Send;
+        /// Marks changeset `id` restored unless it already is; returns the rows changed (0 or 1).
+        fn claim_restore<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+            at: chrono::NaiveDateTime,
+            actor: Option<&str>,
+        ) -> impl std::future::Future<Output = QueryResult<usize>> + Send;
+        /// Deletes changeset row `id`.
+        fn delete_changeset<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+        ) -> impl std::future::Future<Output = QueryResult<usize>> + Send;
+        /// Loads changeset `id`.
+        fn find_changeset<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            id: i64,
+        ) -> impl std::future::Future<Output = QueryResult<Option<Changeset>>> + Send;
+        /// Inserts an erasure record and returns its id.
+        fn insert_erasure<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            new: &NewErasure<'_>,
+        ) -> impl std::future::Future<Output = QueryResult<i64>> + Send;
+    }
+
+    /// Without feature `async`: nothing to implement.
+    #[cfg(not(feature = "async"))]
+    pub trait AsyncOps {}
+    #[cfg(not(feature = "async"))]
+    impl<T> AsyncOps for T {}
 }
 
 /// The methods of `sealed::Ops` that are the same on every backend but for the backend type,
@@ -257,52 +319,12 @@ macro_rules! backend_ops {
             diesel::RunQueryDsl::load::<crate::backend::IndexRow>(q, conn)
         }
 
-        fn set_rows_affected<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            id: i64,
-            rows: i64,
-        ) -> diesel::QueryResult<usize> {
-            use crate::schema::soft_delete_changesets as t;
-            use diesel::prelude::*;
-            diesel::update(t::table.find(id))
-                .set(t::rows_affected.eq(rows))
-                .execute(conn)
-        }
-
-        fn claim_restore<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            id: i64,
-            at: chrono::NaiveDateTime,
-            actor: Option<&str>,
-        ) -> diesel::QueryResult<usize> {
-            use crate::schema::soft_delete_changesets as t;
-            use diesel::prelude::*;
-            diesel::update(t::table.find(id).filter(t::restored_at.is_null()))
-                .set((t::restored_at.eq(at), t::restored_by.eq(actor)))
-                .execute(conn)
-        }
-
-        fn delete_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            id: i64,
-        ) -> diesel::QueryResult<usize> {
-            use crate::schema::soft_delete_changesets as t;
-            use diesel::prelude::*;
-            diesel::delete(t::table.find(id)).execute(conn)
-        }
-
-        fn find_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            id: i64,
-        ) -> diesel::QueryResult<Option<crate::record::Changeset>> {
-            use crate::schema::soft_delete_changesets as t;
-            use diesel::prelude::*;
-            t::table
-                .find(id)
-                .select(crate::record::Changeset::as_select())
-                .first(conn)
-                .optional()
-        }
+        crate::backend::changeset_ops!(
+            diesel::connection::LoadConnection<Backend = Self>,
+            diesel::RunQueryDsl,
+            [],
+            []
+        );
 
         fn list_changesets<C: diesel::connection::LoadConnection<Backend = Self>>(
             conn: &mut C,
@@ -343,34 +365,170 @@ macro_rules! backend_ops {
 }
 use backend_ops;
 
-/// `insert_changeset` with `RETURNING id`: one round trip (PostgreSQL, SQLite 3.35+).
+/// The statements over `soft_delete_changesets` the engine sends, written once and expanded
+/// twice: for Diesel connections (`sealed::Ops`, `fn`s running `diesel::RunQueryDsl`) and, with
+/// feature `async`, for diesel-async connections (`sealed::AsyncOps`, `async fn`s awaiting
+/// `diesel_async::RunQueryDsl`). `$conn`: the connection bound; `$run`: the `RunQueryDsl` to
+/// use; `[$($asyncness)*]`: `async` or nothing; `[$($aw)*]`: `.await` or nothing.
+macro_rules! changeset_ops {
+    ($conn:path, $run:path, [$($asyncness:tt)*], [$($aw:tt)*]) => {
+        $($asyncness)* fn set_rows_affected<C: $conn>(
+            conn: &mut C,
+            id: i64,
+            rows: i64,
+        ) -> diesel::QueryResult<usize> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            use $run;
+            diesel::update(t::table.find(id))
+                .set(t::rows_affected.eq(rows))
+                .execute(conn)
+                $($aw)*
+        }
+
+        $($asyncness)* fn claim_restore<C: $conn>(
+            conn: &mut C,
+            id: i64,
+            at: chrono::NaiveDateTime,
+            actor: Option<&str>,
+        ) -> diesel::QueryResult<usize> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            use $run;
+            diesel::update(t::table.find(id).filter(t::restored_at.is_null()))
+                .set((t::restored_at.eq(at), t::restored_by.eq(actor)))
+                .execute(conn)
+                $($aw)*
+        }
+
+        $($asyncness)* fn delete_changeset<C: $conn>(
+            conn: &mut C,
+            id: i64,
+        ) -> diesel::QueryResult<usize> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            use $run;
+            diesel::delete(t::table.find(id)).execute(conn) $($aw)*
+        }
+
+        $($asyncness)* fn find_changeset<C: $conn>(
+            conn: &mut C,
+            id: i64,
+        ) -> diesel::QueryResult<Option<crate::record::Changeset>> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            use $run;
+            t::table
+                .find(id)
+                .select(crate::record::Changeset::as_select())
+                .first(conn)
+                $($aw)*
+                .optional()
+        }
+    };
+}
+pub(crate) use changeset_ops;
+
+/// The backend-independent half of `sealed::AsyncOps` (`$db`: the backend).
+#[cfg(feature = "async")]
+macro_rules! async_ops {
+    () => {
+        fn load_i64<'c, C, Q>(
+            conn: &'c mut C,
+            q: Q,
+        ) -> impl std::future::Future<Output = diesel::QueryResult<Vec<i64>>> + Send
+        where
+            C: diesel_async::AsyncConnectionCore<Backend = Self>,
+            Q: diesel::query_builder::Query<SqlType = diesel::sql_types::BigInt>
+                + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + 'c,
+        {
+            // `AsyncConnectionCore::load`, not `RunQueryDsl::load`: that one wants a `Send`
+            // query, and a `Stmt` borrows the caller's (not `Sync`) filter. The connection
+            // renders the query before the future starts, so the future does not hold it.
+            let rows = diesel_async::AsyncConnectionCore::load(conn, q);
+            async move {
+                use futures_util::{StreamExt, TryStreamExt};
+                rows.await?
+                    .map(|row| {
+                        <i64 as diesel::deserialize::FromSqlRow<diesel::sql_types::BigInt, Self>>::build_from_row(&row?)
+                            .map_err(diesel::result::Error::DeserializationError)
+                    })
+                    .try_collect()
+                    .await
+            }
+        }
+
+        fn load_text<'c, C, Q>(
+            conn: &'c mut C,
+            q: Q,
+        ) -> impl std::future::Future<Output = diesel::QueryResult<Vec<String>>> + Send
+        where
+            C: diesel_async::AsyncConnectionCore<Backend = Self>,
+            Q: diesel::query_builder::Query<SqlType = diesel::sql_types::Text>
+                + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + 'c,
+        {
+            // `AsyncConnectionCore::load`, not `RunQueryDsl::load`: that one wants a `Send`
+            // query, and a `Stmt` borrows the caller's (not `Sync`) filter. The connection
+            // renders the query before the future starts, so the future does not hold it.
+            let rows = diesel_async::AsyncConnectionCore::load(conn, q);
+            async move {
+                use futures_util::{StreamExt, TryStreamExt};
+                rows.await?
+                    .map(|row| {
+                        <String as diesel::deserialize::FromSqlRow<diesel::sql_types::Text, Self>>::build_from_row(&row?)
+                            .map_err(diesel::result::Error::DeserializationError)
+                    })
+                    .try_collect()
+                    .await
+            }
+        }
+
+        crate::backend::changeset_ops!(
+            diesel_async::AsyncConnectionCore<Backend = Self>,
+            diesel_async::RunQueryDsl,
+            [async],
+            [.await]
+        );
+    };
+}
+#[cfg(feature = "async")]
+pub(crate) use async_ops;
+
+/// `insert_changeset` with `RETURNING id`: one round trip (PostgreSQL, SQLite 3.35+); the
+/// parameters as [`changeset_ops!`]'s.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 macro_rules! insert_returning_id {
-    () => {
-        fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
+    ($conn:path, $run:path, [$($asyncness:tt)*], [$($aw:tt)*]) => {
+        $($asyncness)* fn insert_changeset<C: $conn>(
             conn: &mut C,
             new: &crate::record::NewChangeset<'_>,
         ) -> diesel::QueryResult<i64> {
             use crate::schema::soft_delete_changesets as t;
-            use diesel::prelude::*;
+            use $run;
             diesel::insert_into(t::table)
                 .values(new)
                 .returning(t::id)
                 .get_result(conn)
+                $($aw)*
         }
 
-        fn insert_erasure<C: diesel::connection::LoadConnection<Backend = Self>>(
+        $($asyncness)* fn insert_erasure<C: $conn>(
             conn: &mut C,
             new: &crate::record::NewErasure<'_>,
         ) -> diesel::QueryResult<i64> {
             use crate::schema::soft_delete_erasures as e;
-            use diesel::prelude::*;
+            use $run;
             diesel::insert_into(e::table)
                 .values(new)
                 .returning(e::id)
                 .get_result(conn)
+                $($aw)*
         }
     };
 }
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-use insert_returning_id;
+pub(crate) use insert_returning_id;

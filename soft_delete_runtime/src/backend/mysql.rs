@@ -5,6 +5,40 @@ use super::{Dialect, SoftDeleteBackend};
 use crate::meta::MarkerKind;
 use crate::time::Instant;
 
+/// No `RETURNING` on MySQL: the inserts read their id from `LAST_INSERT_ID()` on the same
+/// connection. The parameters as `changeset_ops!`'s.
+macro_rules! insert_last_id {
+    ($conn:path, $run:path, [$($asyncness:tt)*], [$($aw:tt)*]) => {
+        $($asyncness)* fn insert_changeset<C: $conn>(
+            conn: &mut C,
+            new: &crate::record::NewChangeset<'_>,
+        ) -> diesel::QueryResult<i64> {
+            use crate::schema::soft_delete_changesets as t;
+            use $run;
+            diesel::insert_into(t::table).values(new).execute(conn) $($aw)* ?;
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "CAST(LAST_INSERT_ID() AS SIGNED)",
+            ))
+            .get_result(conn)
+            $($aw)*
+        }
+
+        $($asyncness)* fn insert_erasure<C: $conn>(
+            conn: &mut C,
+            new: &crate::record::NewErasure<'_>,
+        ) -> diesel::QueryResult<i64> {
+            use crate::schema::soft_delete_erasures as e;
+            use $run;
+            diesel::insert_into(e::table).values(new).execute(conn) $($aw)* ?;
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "CAST(LAST_INSERT_ID() AS SIGNED)",
+            ))
+            .get_result(conn)
+            $($aw)*
+        }
+    };
+}
+
 impl SoftDeleteBackend for Mysql {
     const DIALECT: Dialect = Dialect::Mysql;
 }
@@ -21,31 +55,21 @@ impl Ops for Mysql {
         out.push_bind_param::<diesel::sql_types::Datetime, _>(&at.naive)
     }
 
-    /// No `RETURNING` on MySQL: the id comes from `LAST_INSERT_ID()` on the same connection.
-    fn insert_changeset<C: diesel::connection::LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        new: &crate::record::NewChangeset<'_>,
-    ) -> diesel::QueryResult<i64> {
-        use crate::schema::soft_delete_changesets as t;
-        use diesel::prelude::*;
-        diesel::insert_into(t::table).values(new).execute(conn)?;
-        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-            "CAST(LAST_INSERT_ID() AS SIGNED)",
-        ))
-        .get_result(conn)
-    }
+    insert_last_id!(
+        diesel::connection::LoadConnection<Backend = Self>,
+        diesel::RunQueryDsl,
+        [],
+        []
+    );
+}
 
-    /// As `insert_changeset`: the id from `LAST_INSERT_ID()`.
-    fn insert_erasure<C: diesel::connection::LoadConnection<Backend = Self>>(
-        conn: &mut C,
-        new: &crate::record::NewErasure<'_>,
-    ) -> diesel::QueryResult<i64> {
-        use crate::schema::soft_delete_erasures as e;
-        use diesel::prelude::*;
-        diesel::insert_into(e::table).values(new).execute(conn)?;
-        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-            "CAST(LAST_INSERT_ID() AS SIGNED)",
-        ))
-        .get_result(conn)
-    }
+#[cfg(feature = "async")]
+impl super::sealed::AsyncOps for Mysql {
+    super::async_ops!();
+    insert_last_id!(
+        diesel_async::AsyncConnectionCore<Backend = Self>,
+        diesel_async::RunQueryDsl,
+        [async],
+        [.await]
+    );
 }

@@ -25,5 +25,21 @@ impl Ops for Sqlite {
         }
     }
 
-    super::insert_returning_id!();
+    super::insert_returning_id!(
+        diesel::connection::LoadConnection<Backend = Self>,
+        diesel::RunQueryDsl,
+        [],
+        []
+    );
+}
+
+#[cfg(feature = "async")]
+impl super::sealed::AsyncOps for Sqlite {
+    super::async_ops!();
+    super::insert_returning_id!(
+        diesel_async::AsyncConnectionCore<Backend = Self>,
+        diesel_async::RunQueryDsl,
+        [async],
+        [.await]
+    );
 }

@@ -14,7 +14,11 @@ use std::task::{Context, Poll, Waker};
 
 use diesel::connection::TransactionManager;
 use diesel::QueryResult;
+#[cfg(feature = "async")]
+use diesel_async::TransactionManager as AsyncTransactionManager;
 
+#[cfg(feature = "async")]
+use crate::backend::sealed::AsyncOps;
 use crate::backend::sealed::Ops;
 use crate::backend::SoftDeleteBackend;
 use crate::connection::SoftDeleteConnection;
@@ -149,5 +153,79 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
             return output;
         }
         std::thread::yield_now();
+    }
+}
+
+/// The asynchronous executor (feature `async`): a diesel-async connection, each statement
+/// awaited.
+#[cfg(feature = "async")]
+pub(crate) struct Awaiting<'c, C>(pub(crate) &'c mut C);
+
+#[cfg(feature = "async")]
+impl<C> Exec for Awaiting<'_, C>
+where
+    C: crate::connection::SoftDeleteAsyncConnection,
+{
+    type Backend = C::Backend;
+
+    async fn execute(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<usize> {
+        diesel_async::AsyncConnectionCore::execute_returning_count(&mut *self.0, stmt).await
+    }
+    async fn load_i64(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<i64>> {
+        let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
+        <C::Backend as AsyncOps>::load_i64(&mut *self.0, typed).await
+    }
+    async fn load_text(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<String>> {
+        let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
+        <C::Backend as AsyncOps>::load_text(&mut *self.0, typed).await
+    }
+    async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        diesel_async::SimpleAsyncConnection::batch_execute(&mut *self.0, sql).await
+    }
+
+    fn depth(&mut self) -> Option<u32> {
+        let status =
+            <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
+                self.0,
+            );
+        let depth = status.transaction_depth().ok()?;
+        Some(depth.map_or(0, |d| d.get()))
+    }
+    async fn begin(&mut self) -> QueryResult<()> {
+        <C::TransactionManager as AsyncTransactionManager<C>>::begin_transaction(self.0).await
+    }
+    async fn commit(&mut self) -> QueryResult<()> {
+        <C::TransactionManager as AsyncTransactionManager<C>>::commit_transaction(self.0).await
+    }
+    async fn rollback(&mut self) -> QueryResult<()> {
+        <C::TransactionManager as AsyncTransactionManager<C>>::rollback_transaction(self.0).await
+    }
+
+    async fn insert_changeset(&mut self, new: &NewChangeset<'_>) -> QueryResult<i64> {
+        <C::Backend as AsyncOps>::insert_changeset(self.0, new).await
+    }
+    async fn set_rows_affected(&mut self, id: i64, rows: i64) -> QueryResult<usize> {
+        <C::Backend as AsyncOps>::set_rows_affected(self.0, id, rows).await
+    }
+    async fn claim_restore(
+        &mut self,
+        id: i64,
+        at: chrono::NaiveDateTime,
+        actor: Option<&str>,
+    ) -> QueryResult<usize> {
+        <C::Backend as AsyncOps>::claim_restore(self.0, id, at, actor).await
+    }
+    async fn delete_changeset(&mut self, id: i64) -> QueryResult<usize> {
+        <C::Backend as AsyncOps>::delete_changeset(self.0, id).await
+    }
+    async fn find_changeset(&mut self, id: i64) -> QueryResult<Option<Changeset>> {
+        <C::Backend as AsyncOps>::find_changeset(self.0, id).await
+    }
+    async fn insert_erasure(&mut self, new: &NewErasure<'_>) -> QueryResult<i64> {
+        <C::Backend as AsyncOps>::insert_erasure(self.0, new).await
+    }
+
+    fn hook_connection(&mut self) -> &mut dyn Any {
+        self.0
     }
 }

@@ -118,7 +118,7 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
     where
         C: diesel::connection::LoadConnection<Backend = DB>,
     {
-        DB::load_i64(conn, Typed(self, std::marker::PhantomData))
+        <DB as crate::backend::sealed::Ops>::load_i64(conn, Typed(self, std::marker::PhantomData))
     }
 
     /// Runs a query whose single column is `Text`.
@@ -126,7 +126,7 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
     where
         C: diesel::connection::LoadConnection<Backend = DB>,
     {
-        DB::load_text(conn, Typed(self, std::marker::PhantomData))
+        <DB as crate::backend::sealed::Ops>::load_text(conn, Typed(self, std::marker::PhantomData))
     }
 
     /// Runs a catalog query whose rows are [`IndexRow`]s.
@@ -194,7 +194,7 @@ impl<DB> QueryId for Stmt<'_, DB> {
 /// A [`Stmt`] read as a query returning one column of SQL type `ST`.
 pub(crate) struct Typed<'s, 'a, DB, ST = diesel::sql_types::BigInt>(
     pub(crate) &'s Stmt<'a, DB>,
-    std::marker::PhantomData<ST>,
+    pub(crate) std::marker::PhantomData<ST>,
 );
 
 impl<DB: SoftDeleteBackend, ST> QueryFragment<DB> for Typed<'_, '_, DB, ST> {

@@ -40,6 +40,19 @@ impl StatementCounter {
         counter
     }
 
+    /// Starts counting the statements a diesel-async connection sends.
+    #[cfg(feature = "async")]
+    pub fn attach_async<C: diesel_async::AsyncConnection>(conn: &mut C) -> StatementCounter {
+        let counter = StatementCounter::default();
+        let inner = counter.0.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                inner.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        counter
+    }
+
     /// The statements sent since the last call, and a fresh start.
     pub fn take(&self) -> usize {
         self.0.swap(0, Ordering::SeqCst)
