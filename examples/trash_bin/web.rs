@@ -49,6 +49,14 @@ where
     tokio::task::spawn_blocking(move || work(&mut *pool.get()?)).await?
 }
 
+/// The live member `id`; a hidden or unknown one is `NotFound`, which the pages show as gone.
+fn live_member(conn: &mut SqliteConnection, id: i32) -> QueryResult<Member> {
+    Member::active()
+        .find(id)
+        .select(Member::as_select())
+        .first(conn)
+}
+
 async fn members_page(State(pool): State<DbPool>, Acting(me): Acting) -> Result<Markup, AppError> {
     let members = db(&pool, |conn| {
         Ok(Member::active()
@@ -132,10 +140,7 @@ async fn delete_member(
 ) -> Result<Redirect, AppError> {
     let reason = form.required()?;
     db(&pool, move |conn| {
-        let member = Member::active()
-            .find(id)
-            .select(Member::as_select())
-            .first(conn)?;
+        let member = live_member(conn, id)?;
         member.soft_delete_with(conn, DeleteOptions::new().actor(me.name).reason(reason))?;
         Ok(())
     })
@@ -156,10 +161,7 @@ async fn export_member(
         ));
     }
     let json = db(&pool, move |conn| {
-        let member = Member::active()
-            .find(id)
-            .select(Member::as_select())
-            .first(conn)?;
+        let member = live_member(conn, id)?;
         Ok(member.export_tree(conn)?)
     })
     .await?;
@@ -183,10 +185,7 @@ async fn erase_member(
 ) -> Result<Redirect, AppError> {
     let reason = form.required()?;
     db(&pool, move |conn| {
-        let member = Member::active()
-            .find(id)
-            .select(Member::as_select())
-            .first(conn)?;
+        let member = live_member(conn, id)?;
         member.erase(conn, EraseOptions::new().actor(me.name).reason(reason))?;
         Ok(())
     })

@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use soft_delete_runtime::backend::Dialect;
 use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::PurgeOptions;
 
@@ -96,31 +95,11 @@ fn install_fault(conn: &mut Conn, table: &str) {
 
 /// Makes every `event` (`UPDATE` or `DELETE`) of a row of `table` fail.
 fn install_fault_on(conn: &mut Conn, table: &str, event: &str) {
-    let sql = match Db::DIALECT {
-        Dialect::Sqlite => format!(
-            "CREATE TRIGGER inject_fault BEFORE {event} ON {table}
-             BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
-        ),
-        Dialect::Postgres => format!(
-            "CREATE OR REPLACE FUNCTION inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN RAISE EXCEPTION 'injected fault on %', TG_TABLE_NAME; END $$;
-             CREATE TRIGGER inject_fault BEFORE {event} ON {table}
-                 FOR EACH ROW EXECUTE FUNCTION inject_fault();"
-        ),
-        Dialect::Mysql => format!(
-            "CREATE TRIGGER inject_fault BEFORE {event} ON {table} FOR EACH ROW \
-             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault'"
-        ),
-    };
-    conn.batch_execute(&sql).expect("install the fault");
+    crate::common::faults::install(conn, Db::DIALECT, table, event);
 }
 
 fn remove_fault(conn: &mut Conn, table: &str) {
-    let sql = match Db::DIALECT {
-        Dialect::Postgres => format!("DROP TRIGGER inject_fault ON {table}"),
-        _ => "DROP TRIGGER inject_fault".to_owned(),
-    };
-    conn.batch_execute(&sql).expect("remove the fault");
+    crate::common::faults::remove(conn, Db::DIALECT, table);
 }
 
 /// A soft delete to run under a fault, and its description.

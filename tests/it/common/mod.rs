@@ -3,6 +3,7 @@
 //! of this one: each backend module mounts it, like the suites.
 
 pub mod db;
+pub mod faults;
 pub mod keys;
 pub mod models;
 pub mod schema;
