@@ -31,7 +31,10 @@ impl HookContext<'_> {
     /// The connection the operation runs on, inside its transaction.
     ///
     /// Ask for the connection type you passed to the operation
-    /// (`ctx.connection::<SqliteConnection>()`); any other type gives `None`.
+    /// (`ctx.connection::<SqliteConnection>()`, or on a diesel-async connection with feature
+    /// `async`, `ctx.connection::<AsyncPgConnection>()`); any other type gives `None`. Hooks
+    /// are synchronous functions: on an async connection a hook can inspect the context and veto
+    /// the operation, but not await queries (yet).
     pub fn connection<C: 'static>(&mut self) -> Option<&mut C> {
         self.conn.downcast_mut::<C>()
     }

@@ -15,9 +15,10 @@
 //! The synchronous API (`SoftDelete`, `Changeset`) drives the operations with [`Blocking`] over
 //! a Diesel connection: each of its methods runs its statement and returns, so every future is
 //! ready when first polled, and [`block_on`] polls the operation once, with a no-op waker and no
-//! runtime. An asynchronous executor over a diesel-async connection drives the same `async fn`s
-//! awaiting each statement; nothing but the executor differs between the two, so no statement
-//! and no decision between statements exists twice, and both send the same statements.
+//! runtime. The asynchronous executor (`Awaiting`, feature `async`) over a diesel-async
+//! connection drives the same `async fn`s awaiting each statement. Nothing but the executor
+//! differs between the two, so no statement and no decision between statements exists twice,
+//! and both send the same statements.
 
 mod context;
 pub(crate) mod erase;
