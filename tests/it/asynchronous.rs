@@ -165,6 +165,72 @@ async fn error_rolls_back_and_connection_stays_usable() {
     assert_eq!(live_tree(&mut conn, 1), (3, 6));
 }
 
+/// Polls `future` to its end, catching a panic at any poll (as a web framework isolates a
+/// failing request).
+async fn catch_panic<F: std::future::Future>(future: F) -> Result<F::Output, ()> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::task::Poll;
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(
+        |cx| match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(_) => Poll::Ready(Err(())),
+        },
+    )
+    .await
+}
+
+/// A hook panics after the cascade, at an await point deep in the operation: the panic
+/// reaches the caller, nothing changed, and the same connection then commits the operation.
+#[tokio::test]
+async fn panic_in_a_hook_rolls_back() {
+    use crate::common::models::{panic_at, HookPoint, Shelf};
+    let test = "panic_in_a_hook_rolls_back";
+    let mut conn = Db::connect(&name(test), &ddl());
+    diesel::sql_query("INSERT INTO shelves (id, name) VALUES (1, 's1'), (2, 's2')")
+        .execute(&mut conn)
+        .expect("shelves");
+    diesel::sql_query(
+        "INSERT INTO books (id, shelf_id, title) VALUES (1, 1, 'b1'), (2, 1, 'b2'), (3, 2, 'b3')",
+    )
+    .execute(&mut conn)
+    .expect("books");
+    let mut aconn = AsyncConn::establish(&Db::url(&name(test)))
+        .await
+        .expect("async connection");
+    let shelf: Shelf = shelves::table
+        .find(1)
+        .select(Shelf::as_select())
+        .first(&mut conn)
+        .expect("shelf");
+    let changesets = |conn: &mut Conn| -> i64 {
+        soft_delete_runtime::schema::soft_delete_changesets::table
+            .count()
+            .get_result(conn)
+            .expect("count")
+    };
+    let live_books = |conn: &mut Conn| -> i64 {
+        books::table
+            .filter(books::deleted_at.is_null())
+            .count()
+            .get_result(conn)
+            .expect("count")
+    };
+
+    panic_at(Some((HookPoint::AfterSoftDelete, "books")));
+    let outcome = catch_panic(AsyncSoftDelete::soft_delete(&shelf, &mut aconn)).await;
+    panic_at(None);
+    assert!(outcome.is_err(), "the panic reaches the caller");
+    assert_eq!((changesets(&mut conn), live_books(&mut conn)), (0, 3));
+
+    let cs = AsyncSoftDelete::soft_delete(&shelf, &mut aconn)
+        .await
+        .expect("the connection commits the next operation");
+    assert_eq!(cs.rows_affected, 3);
+    assert_eq!((changesets(&mut conn), live_books(&mut conn)), (1, 1));
+}
+
 /// The import switch: the prelude plus `asynchronous::SoftDelete` by name, and the calls read
 /// as the synchronous ones, awaited.
 mod switched {
