@@ -28,6 +28,8 @@
 
 use std::future::Future;
 
+use chrono::NaiveDateTime;
+
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::methods::FilterDsl;
@@ -37,10 +39,11 @@ use crate::connection::SoftDeleteAsyncConnection;
 use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
 use crate::engine;
 use crate::error::SoftDeleteError;
+use crate::marker::TimestampedStrategy;
 use crate::model::KeyFilter;
-use crate::options::{DeleteOptions, RestoreOptions};
-use crate::record::Changeset;
-use crate::report::{RestoreReport, TableCounts};
+use crate::options::{DeleteOptions, EraseOptions, PurgeOptions, RestoreOptions};
+use crate::record::{Changeset, Erasure};
+use crate::report::{PurgeReport, RestoreReport, TableCounts};
 use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 
 /// The synchronous [`SoftDelete`](crate::SoftDelete)'s operations on a diesel-async
@@ -189,6 +192,68 @@ pub trait SoftDelete: crate::SoftDelete {
             let filter = self.key_filter();
             let meta = Self::Table::meta();
             engine::remove::hard_delete(&mut engine::Awaiting(conn), meta, &*filter).await
+        }
+    }
+
+    /// [`crate::SoftDelete::erase`], awaited.
+    fn erase<C>(
+        &self,
+        conn: &mut C,
+        options: EraseOptions,
+    ) -> impl Future<Output = Result<Erasure, SoftDeleteError>>
+    where
+        C: SoftDeleteAsyncConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        async move {
+            let filter = self.key_filter();
+            let key = self.key_text();
+            let meta = Self::Table::meta();
+            let mut e = engine::Awaiting(conn);
+            engine::erase::erase(&mut e, meta, &*filter, &key, &options).await
+        }
+    }
+
+    /// [`crate::SoftDelete::export_tree`], awaited.
+    fn export_tree<C>(
+        &self,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<serde_json::Value, SoftDeleteError>>
+    where
+        C: SoftDeleteAsyncConnection,
+        Self: KeyFilter<C::Backend>,
+    {
+        async move {
+            let filter = self.key_filter();
+            let meta = Self::Table::meta();
+            engine::export::export_tree(&mut engine::Awaiting(conn), meta, &*filter).await
+        }
+    }
+
+    /// [`crate::SoftDelete::purge`], awaited.
+    fn purge<C>(
+        conn: &mut C,
+        older_than: NaiveDateTime,
+    ) -> impl Future<Output = Result<PurgeReport, SoftDeleteError>>
+    where
+        C: SoftDeleteAsyncConnection,
+        <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,
+    {
+        <Self as SoftDelete>::purge_with(conn, PurgeOptions::new(older_than))
+    }
+
+    /// [`crate::SoftDelete::purge_with`], awaited.
+    fn purge_with<C>(
+        conn: &mut C,
+        options: PurgeOptions,
+    ) -> impl Future<Output = Result<PurgeReport, SoftDeleteError>>
+    where
+        C: SoftDeleteAsyncConnection,
+        <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,
+    {
+        async move {
+            let meta = Self::Table::meta();
+            engine::remove::purge(&mut engine::Awaiting(conn), meta, &options).await
         }
     }
 }

@@ -165,6 +165,35 @@ async fn error_rolls_back_and_connection_stays_usable() {
     assert_eq!(live_tree(&mut conn, 1), (3, 6));
 }
 
+#[tokio::test]
+async fn purge_erase_export() {
+    let (mut conn, mut aconn) = connect("purge_erase_export", 3).await;
+    let day = |d| crate::common::at(2020, 1, d, 12, 0, 0);
+    let (one, two) = (author(&mut conn, 1), author(&mut conn, 2));
+
+    let tree = AsyncSoftDelete::export_tree(&two, &mut aconn)
+        .await
+        .expect("export");
+    assert_eq!(tree["posts"].as_array().map(Vec::len), Some(3));
+    assert_eq!(tree["comments"].as_array().map(Vec::len), Some(6));
+
+    AsyncSoftDelete::soft_delete_with(&one, &mut aconn, DeleteOptions::new().at(day(1)))
+        .await
+        .expect("soft delete");
+    let purged = <Author as AsyncSoftDelete>::purge(&mut aconn, day(2))
+        .await
+        .expect("purge");
+    assert_eq!((purged.batches, purged.removed.total()), (1, 10));
+
+    let erasure = AsyncSoftDelete::erase(&two, &mut aconn, EraseOptions::new().actor("dpo"))
+        .await
+        .expect("erase");
+    assert_eq!(erasure.removed.total(), 10);
+    let left: i64 = authors::table.count().get_result(&mut conn).expect("count");
+    assert_eq!(left, 1, "author 3 is untouched");
+    assert_eq!(live_tree(&mut conn, 3), (3, 6));
+}
+
 /// Polls `future` to its end, catching a panic at any poll (as a web framework isolates a
 /// failing request).
 async fn catch_panic<F: std::future::Future>(future: F) -> Result<F::Output, ()> {
