@@ -18,7 +18,7 @@ use crate::marker::MarkerStrategy;
 use crate::meta::TableMeta;
 use crate::registry::registered;
 use crate::table::SoftDeleteTable;
-use crate::table_name::{ColumnsRef, RenderDb, TableRef};
+use crate::table_name::{read_columns, ColumnsRef, RenderDb, TableRef};
 
 /// A table declared with [`soft_delete_table!`](crate::soft_delete_table) next to its `table!`.
 #[diagnostic::on_unimplemented(
@@ -67,10 +67,10 @@ impl Declared {
             if let Some(meta) = registered(table.get().qualified) {
                 return meta;
             }
-            let key: &'static ColumnsRef = Box::leak(Box::new(ColumnsRef::primary_key_of::<T>()));
+            let key = read_columns(&T::default().primary_key());
             Box::leak(Box::new(TableMeta {
                 table,
-                primary_key: key.get(),
+                primary_key: Box::leak(key.into_boxed_slice()),
                 marker: T::Marker::NAME,
                 marker_kind: <T::Strategy as MarkerStrategy<T::Marker>>::KIND,
                 deletion_id,

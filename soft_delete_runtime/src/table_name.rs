@@ -80,18 +80,6 @@ impl ColumnsRef {
         }
     }
 
-    /// The primary-key columns of table `T`, in key order.
-    pub const fn primary_key_of<T>() -> ColumnsRef
-    where
-        T: diesel::Table + Default + 'static,
-        T::PrimaryKey: QueryFragment<RenderDb>,
-    {
-        ColumnsRef {
-            read: || read_columns(&T::default().primary_key()),
-            columns: OnceLock::new(),
-        }
-    }
-
     /// The column names.
     pub fn get(&self) -> &'static [&'static str] {
         self.columns
@@ -100,7 +88,7 @@ impl ColumnsRef {
 }
 
 /// The column names of a rendered column list (`"t"."a", "t"."b"`): the last part of each item.
-fn read_columns<T: QueryFragment<RenderDb>>(columns: &T) -> Vec<&'static str> {
+pub(crate) fn read_columns<T: QueryFragment<RenderDb>>(columns: &T) -> Vec<&'static str> {
     let mut sql = <RenderDb as Backend>::QueryBuilder::default();
     if columns.to_sql(&mut sql, &RenderDb::default()).is_err() {
         return Vec::new();
