@@ -231,7 +231,7 @@ fn key_impls(
             #filter_ty: #diesel::query_builder::QueryFragment<__DB>,
             #own_bounds
         {
-            fn key_filter(&self) -> ::std::boxed::Box<dyn #diesel::query_builder::QueryFragment<__DB> + '_> {
+            fn key_filter(&self) -> ::std::boxed::Box<#rt::RowFilter<'_, __DB>> {
                 ::std::boxed::Box::new(#filter)
             }
         }

@@ -116,7 +116,7 @@ fn model_stub(input: &Input<'_>, table: &TokenStream) -> TokenStream {
         impl #filter_impl_generics #rt::KeyFilter<__DB> for #ident #ty_generics #where_clause,
             __DB: #rt::__private::diesel::backend::Backend,
         {
-            fn key_filter(&self) -> ::std::boxed::Box<dyn #rt::__private::diesel::query_builder::QueryFragment<__DB> + '_> {
+            fn key_filter(&self) -> ::std::boxed::Box<#rt::RowFilter<'_, __DB>> {
                 ::core::unimplemented!()
             }
         }

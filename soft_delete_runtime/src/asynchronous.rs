@@ -1,23 +1,31 @@
 //! The operations on diesel-async connections (feature `async`), awaited, with the same names.
 //!
 //! As diesel-async users switch `diesel::RunQueryDsl` for `diesel_async::RunQueryDsl`, switch
-//! one import: keep `use soft_delete_runtime::prelude::*;` and add
-//! `use soft_delete_runtime::asynchronous::SoftDelete;`. The explicit import shadows the
-//! prelude's synchronous [`SoftDelete`](crate::SoftDelete), so `post.soft_delete(&mut conn)` is
-//! this trait's method and is awaited. (Import both by name and the calls are ambiguous, as with
-//! the two `RunQueryDsl`s.) The read helpers (`Post::active()`, `Post::is_live()`, ...) are here
-//! too, and build the same plain Diesel queries, which you run with `diesel_async::RunQueryDsl`:
+//! one import: `use soft_delete_runtime::asynchronous::prelude::*;` instead of
+//! `use soft_delete_runtime::prelude::*;`. It holds the same items, but for the traits whose
+//! functions are awaited here: [`SoftDelete`], [`ChangesetStore`], [`ErasureStore`] (the same
+//! names, the same functions). Glob both preludes and the calls are ambiguous, as with the two
+//! `RunQueryDsl`s. The read helpers (`Post::active()`, `Post::is_live()`, ...) are here too, and
+//! build the same plain Diesel queries, which you run with `diesel_async::RunQueryDsl`:
 //!
 //! ```ignore
 //! use diesel::prelude::*;
 //! use diesel_async::RunQueryDsl;
-//! use soft_delete_runtime::prelude::*;
-//! use soft_delete_runtime::asynchronous::SoftDelete;
+//! use soft_delete_runtime::asynchronous::prelude::*;
 //!
+//! soft_delete_runtime::asynchronous::migration::install(&mut conn).await?;
 //! let post: Post = Post::active().find(1).select(Post::as_select()).first(&mut conn).await?;
 //! let changeset = post.soft_delete(&mut conn).await?;
-//! post.restore(&mut conn).await?;
+//! Changeset::restore(&mut conn, changeset.id).await?;
 //! ```
+//!
+//! Every future here is `Send` (spawn it, serve it from an axum handler) and can be dropped at
+//! any await point, by a timeout or a client going away: the operation's transaction is then
+//! never committed, and the connection reports itself broken (its transaction manager is in the
+//! error state, or, on SQLite's `SyncConnectionWrapper`, the transaction is still open), which
+//! makes pools (deadpool, bb8) discard it, and the database roll the transaction back when it
+//! closes. Pooled connections (`deadpool::managed::Object`, bb8's `PooledConnection`) are
+//! diesel-async connections: pass `&mut *pooled` (or `&mut pooled`) as a plain one.
 //!
 //! The operations are the synchronous ones, statement for statement: one engine sends them,
 //! driven by an executor that awaits each statement on the diesel-async connection (see
@@ -35,14 +43,16 @@ use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::methods::FilterDsl;
 use diesel::sql_types::BoolOrNullableBool;
 
+use crate::changeset::sealed;
 use crate::connection::SoftDeleteAsyncConnection;
 use crate::dsl::{Active, OnlyDeleted, SoftDeleteDsl};
 use crate::engine;
 use crate::error::SoftDeleteError;
 use crate::marker::TimestampedStrategy;
 use crate::model::KeyFilter;
+use crate::options::RedactOptions;
 use crate::options::{DeleteOptions, EraseOptions, PurgeOptions, RestoreOptions};
-use crate::record::{Changeset, Erasure};
+use crate::record::{Changeset, ChangesetFilter, ChangesetRows, Erasure};
 use crate::report::{PurgeReport, RestoreReport, TableCounts};
 use crate::table::{is_deleted, is_live, IsDeleted, IsLive, SoftDeleteTable};
 
@@ -110,7 +120,7 @@ pub trait SoftDelete: crate::SoftDelete {
                 filter: &*filter,
                 key: Some(self.key_text()),
             };
-            engine::soft_delete::soft_delete(&mut engine::Awaiting(conn), root, &options).await
+            engine::soft_delete::soft_delete(&mut engine::Awaiting::new(conn), root, &options).await
         }
     }
 
@@ -121,7 +131,7 @@ pub trait SoftDelete: crate::SoftDelete {
     ) -> impl Future<Output = Result<Changeset, SoftDeleteError>>
     where
         C: SoftDeleteAsyncConnection,
-        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
         P::SqlType: BoolOrNullableBool,
     {
         <Self as SoftDelete>::soft_delete_where_with(conn, predicate, DeleteOptions::new())
@@ -135,7 +145,7 @@ pub trait SoftDelete: crate::SoftDelete {
     ) -> impl Future<Output = Result<Changeset, SoftDeleteError>>
     where
         C: SoftDeleteAsyncConnection,
-        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
         P::SqlType: BoolOrNullableBool,
     {
         async move {
@@ -144,7 +154,7 @@ pub trait SoftDelete: crate::SoftDelete {
                 filter: &predicate,
                 key: None,
             };
-            engine::soft_delete::soft_delete(&mut engine::Awaiting(conn), root, &options).await
+            engine::soft_delete::soft_delete(&mut engine::Awaiting::new(conn), root, &options).await
         }
     }
 
@@ -174,7 +184,7 @@ pub trait SoftDelete: crate::SoftDelete {
             let filter = self.key_filter();
             let key = self.key_text();
             let meta = Self::Table::meta();
-            let mut e = engine::Awaiting(conn);
+            let mut e = engine::Awaiting::new(conn);
             engine::restore::restore_row(&mut e, meta, &*filter, &key, &options).await
         }
     }
@@ -191,7 +201,7 @@ pub trait SoftDelete: crate::SoftDelete {
         async move {
             let filter = self.key_filter();
             let meta = Self::Table::meta();
-            engine::remove::hard_delete(&mut engine::Awaiting(conn), meta, &*filter).await
+            engine::remove::hard_delete(&mut engine::Awaiting::new(conn), meta, &*filter).await
         }
     }
 
@@ -209,7 +219,7 @@ pub trait SoftDelete: crate::SoftDelete {
             let filter = self.key_filter();
             let key = self.key_text();
             let meta = Self::Table::meta();
-            let mut e = engine::Awaiting(conn);
+            let mut e = engine::Awaiting::new(conn);
             engine::erase::erase(&mut e, meta, &*filter, &key, &options).await
         }
     }
@@ -226,7 +236,7 @@ pub trait SoftDelete: crate::SoftDelete {
         async move {
             let filter = self.key_filter();
             let meta = Self::Table::meta();
-            engine::export::export_tree(&mut engine::Awaiting(conn), meta, &*filter).await
+            engine::export::export_tree(&mut engine::Awaiting::new(conn), meta, &*filter).await
         }
     }
 
@@ -253,9 +263,144 @@ pub trait SoftDelete: crate::SoftDelete {
     {
         async move {
             let meta = Self::Table::meta();
-            engine::remove::purge(&mut engine::Awaiting(conn), meta, &options).await
+            engine::remove::purge(&mut engine::Awaiting::new(conn), meta, &options).await
         }
     }
 }
 
 impl<T: crate::SoftDelete> SoftDelete for T {}
+
+/// [`crate::ChangesetStore`]'s functions on a diesel-async connection, awaited:
+/// `Changeset::find(&mut conn, id).await`. Implemented by [`Changeset`] (only).
+pub trait ChangesetStore: sealed::Record {
+    /// [`crate::ChangesetStore::find`], awaited.
+    fn find<C: SoftDeleteAsyncConnection>(
+        conn: &mut C,
+        id: i64,
+    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>> + Send {
+        async move { engine::changeset(&mut engine::Awaiting::new(conn), id).await }
+    }
+
+    /// [`crate::ChangesetStore::list`], awaited.
+    fn list<'a, C: SoftDeleteAsyncConnection>(
+        conn: &'a mut C,
+        filter: &'a ChangesetFilter,
+    ) -> impl Future<Output = Result<Vec<Changeset>, SoftDeleteError>> + Send + 'a {
+        async move {
+            let mut e = engine::Awaiting::new(conn);
+            engine::records::list_changesets(&mut e, filter).await
+        }
+    }
+
+    /// [`crate::ChangesetStore::rows`], awaited.
+    fn rows<C: SoftDeleteAsyncConnection>(
+        conn: &mut C,
+        id: i64,
+    ) -> impl Future<Output = Result<Vec<ChangesetRows>, SoftDeleteError>> + Send {
+        async move { engine::inspect::rows(&mut engine::Awaiting::new(conn), id).await }
+    }
+
+    /// [`crate::ChangesetStore::restore`], awaited.
+    fn restore<C: SoftDeleteAsyncConnection>(
+        conn: &mut C,
+        id: i64,
+    ) -> impl Future<Output = Result<RestoreReport, SoftDeleteError>> + Send {
+        async move {
+            let options = RestoreOptions::new();
+            engine::restore::restore(&mut engine::Awaiting::new(conn), id, &options).await
+        }
+    }
+
+    /// [`crate::ChangesetStore::restore_with`], awaited.
+    fn restore_with<'a, C: SoftDeleteAsyncConnection>(
+        conn: &'a mut C,
+        id: i64,
+        options: &'a RestoreOptions,
+    ) -> impl Future<Output = Result<RestoreReport, SoftDeleteError>> + Send + 'a {
+        async move { engine::restore::restore(&mut engine::Awaiting::new(conn), id, options).await }
+    }
+
+    /// [`crate::ChangesetStore::redact_actor`], awaited.
+    fn redact_actor<'a, C: SoftDeleteAsyncConnection>(
+        conn: &'a mut C,
+        actor: &'a str,
+        replacement: &'a str,
+    ) -> impl Future<Output = Result<u64, SoftDeleteError>> + Send + 'a {
+        async move {
+            let options = RedactOptions::new(actor).replacement(replacement);
+            engine::records::redact_actor(&mut engine::Awaiting::new(conn), &options).await
+        }
+    }
+
+    /// [`crate::ChangesetStore::redact_actor_with`], awaited.
+    fn redact_actor_with<'a, C: SoftDeleteAsyncConnection>(
+        conn: &'a mut C,
+        options: &'a RedactOptions,
+    ) -> impl Future<Output = Result<u64, SoftDeleteError>> + Send + 'a {
+        async move { engine::records::redact_actor(&mut engine::Awaiting::new(conn), options).await }
+    }
+}
+
+impl ChangesetStore for Changeset {}
+
+/// [`crate::ErasureStore`]'s functions on a diesel-async connection, awaited:
+/// `Erasure::list(&mut conn).await`. Implemented by [`Erasure`] (only).
+pub trait ErasureStore: sealed::Record {
+    /// [`crate::ErasureStore::list`], awaited.
+    fn list<C: SoftDeleteAsyncConnection>(
+        conn: &mut C,
+    ) -> impl Future<Output = Result<Vec<Erasure>, SoftDeleteError>> + Send {
+        Self::list_page(conn, None, i64::MAX)
+    }
+
+    /// [`crate::ErasureStore::list_page`], awaited.
+    fn list_page<C: SoftDeleteAsyncConnection>(
+        conn: &mut C,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Erasure>, SoftDeleteError>> + Send {
+        async move {
+            let mut e = engine::Awaiting::new(conn);
+            engine::records::list_erasures(&mut e, before_id, limit).await
+        }
+    }
+}
+
+impl ErasureStore for Erasure {}
+
+/// [`crate::migration`] for diesel-async connections: [`install`](migration::install) awaited,
+/// and the same SQL and index advice (re-exported).
+pub mod migration {
+
+    use crate::backend::SoftDeleteBackend;
+    use crate::connection::SoftDeleteAsyncConnection;
+    use crate::error::SoftDeleteError;
+    pub use crate::migration::{
+        changeset_table_sql, deletion_id_index, erasure_table_sql, recommended_indexes,
+        unique_live_index,
+    };
+
+    /// [`crate::migration::install`], awaited: creates `soft_delete_changesets` and
+    /// `soft_delete_erasures` where they do not exist.
+    pub async fn install<C: SoftDeleteAsyncConnection>(
+        conn: &mut C,
+    ) -> Result<(), SoftDeleteError> {
+        let dialect = <C::Backend as SoftDeleteBackend>::DIALECT;
+        conn.batch_execute(changeset_table_sql(dialect)).await?;
+        conn.batch_execute(erasure_table_sql(dialect)).await?;
+        Ok(())
+    }
+}
+
+/// Everything a model file needs on diesel-async connections:
+/// `use soft_delete_runtime::asynchronous::prelude::*;` in place of the synchronous prelude.
+pub mod prelude {
+    #[cfg(feature = "derive")]
+    pub use crate::SoftDeletable;
+    pub use crate::{
+        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDeleteDsl,
+        SoftDeleteError,
+    };
+
+    pub use super::{ChangesetStore, ErasureStore, SoftDelete};
+}

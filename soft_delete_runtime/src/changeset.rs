@@ -1,34 +1,49 @@
-//! The changeset record's operations: find, list, inspect and restore changesets.
+//! The record tables' operations on a Diesel connection: find, list, inspect, restore and
+//! redact changesets ([`ChangesetStore`]), list erasures ([`ErasureStore`]).
+//!
+//! They are traits, implemented by [`Changeset`] and [`Erasure`] and in the prelude, so that
+//! `Changeset::find(&mut conn, id)` reads the same on a diesel-async connection: there, the
+//! traits of the same names in [`crate::asynchronous`] are in scope instead.
 
-use crate::backend::sealed::Ops;
 use crate::connection::SoftDeleteConnection;
 use crate::engine;
 use crate::error::SoftDeleteError;
 use crate::options::{RedactOptions, RestoreOptions};
-use crate::record::{check_text, Changeset, ChangesetFilter, ChangesetRows, Erasure};
+use crate::record::{Changeset, ChangesetFilter, ChangesetRows, Erasure};
 use crate::report::RestoreReport;
 
-impl Changeset {
+/// Only the record types implement the store traits.
+pub(crate) mod sealed {
+    /// The record types.
+    pub trait Record {}
+    impl Record for crate::record::Changeset {}
+    impl Record for crate::record::Erasure {}
+}
+
+/// The changeset record's operations, called as `Changeset::find(&mut conn, id)`,
+/// `Changeset::list(..)`, ...: implemented by [`Changeset`] (only) and in the prelude.
+///
+/// With feature `async`, [`asynchronous::ChangesetStore`](crate::asynchronous::ChangesetStore)
+/// has the same functions for diesel-async connections, awaited.
+pub trait ChangesetStore: sealed::Record {
     /// Loads changeset `id`.
-    pub fn find<C: SoftDeleteConnection>(
-        conn: &mut C,
-        id: i64,
-    ) -> Result<Changeset, SoftDeleteError> {
+    fn find<C: SoftDeleteConnection>(conn: &mut C, id: i64) -> Result<Changeset, SoftDeleteError> {
         engine::block_on(engine::changeset(&mut engine::Blocking(conn), id))
     }
 
     /// Pages through the changesets, newest first.
-    pub fn list<C: SoftDeleteConnection>(
+    fn list<C: SoftDeleteConnection>(
         conn: &mut C,
         filter: &ChangesetFilter,
     ) -> Result<Vec<Changeset>, SoftDeleteError> {
-        check_text("actor", filter.actor.as_deref())?;
-        check_text("root_table", filter.root_table.as_deref())?;
-        Ok(<C::Backend as Ops>::list_changesets(conn, filter)?)
+        engine::block_on(engine::records::list_changesets(
+            &mut engine::Blocking(conn),
+            filter,
+        ))
     }
 
     /// Per table, the keys of the rows changeset `id` currently hides (tables with none are left out).
-    pub fn rows<C: SoftDeleteConnection>(
+    fn rows<C: SoftDeleteConnection>(
         conn: &mut C,
         id: i64,
     ) -> Result<Vec<ChangesetRows>, SoftDeleteError> {
@@ -39,46 +54,15 @@ impl Changeset {
     ///
     /// Rows hidden by other changesets stay hidden; a row whose other cascade parent is still
     /// hidden stays hidden and moves to that parent's changeset.
-    pub fn restore<C: SoftDeleteConnection>(
+    fn restore<C: SoftDeleteConnection>(
         conn: &mut C,
         id: i64,
     ) -> Result<RestoreReport, SoftDeleteError> {
-        engine::block_on(engine::restore::restore(
-            &mut engine::Blocking(conn),
-            id,
-            &RestoreOptions::new(),
-        ))
+        Self::restore_with(conn, id, &RestoreOptions::new())
     }
 
-    /// Rewrites `actor` and `restored_by` wherever they are `actor`, in every changeset and
-    /// every erasure record, to `replacement` (a person's name is personal data too); returns
-    /// how many records changed. One transaction, one statement per record table.
-    ///
-    /// [`redact_actor_with`](Changeset::redact_actor_with) also clears reasons, or writes `NULL`.
-    pub fn redact_actor<C: SoftDeleteConnection>(
-        conn: &mut C,
-        actor: &str,
-        replacement: &str,
-    ) -> Result<u64, SoftDeleteError> {
-        Self::redact_actor_with(conn, &RedactOptions::new(actor).replacement(replacement))
-    }
-
-    /// [`Changeset::redact_actor`] as `options` say: `NULL` instead of a replacement, and with
-    /// [`RedactOptions::clear_reasons`] the `reason` of that actor's records set to `NULL`.
-    pub fn redact_actor_with<C: SoftDeleteConnection>(
-        conn: &mut C,
-        options: &RedactOptions,
-    ) -> Result<u64, SoftDeleteError> {
-        check_text("actor", Some(&options.actor))?;
-        check_text("replacement", options.replacement.as_deref())?;
-        let mut e = engine::Blocking(conn);
-        engine::block_on(engine::transaction(&mut e, None, async |e| {
-            Ok(<C::Backend as Ops>::redact(e.0, options)?)
-        }))
-    }
-
-    /// [`Changeset::restore`] with who and when.
-    pub fn restore_with<C: SoftDeleteConnection>(
+    /// [`ChangesetStore::restore`] with who and when.
+    fn restore_with<C: SoftDeleteConnection>(
         conn: &mut C,
         id: i64,
         options: &RestoreOptions,
@@ -89,23 +73,59 @@ impl Changeset {
             options,
         ))
     }
+
+    /// Rewrites `actor` and `restored_by` wherever they are `actor`, in every changeset and
+    /// every erasure record, to `replacement` (a person's name is personal data too); returns
+    /// how many records changed. One transaction, one statement per record table.
+    ///
+    /// [`redact_actor_with`](ChangesetStore::redact_actor_with) also clears reasons, or writes
+    /// `NULL`.
+    fn redact_actor<C: SoftDeleteConnection>(
+        conn: &mut C,
+        actor: &str,
+        replacement: &str,
+    ) -> Result<u64, SoftDeleteError> {
+        Self::redact_actor_with(conn, &RedactOptions::new(actor).replacement(replacement))
+    }
+
+    /// [`ChangesetStore::redact_actor`] as `options` say: `NULL` instead of a replacement, and
+    /// with [`RedactOptions::clear_reasons`] the `reason` of that actor's records set to `NULL`.
+    fn redact_actor_with<C: SoftDeleteConnection>(
+        conn: &mut C,
+        options: &RedactOptions,
+    ) -> Result<u64, SoftDeleteError> {
+        engine::block_on(engine::records::redact_actor(
+            &mut engine::Blocking(conn),
+            options,
+        ))
+    }
 }
 
-impl Erasure {
+impl ChangesetStore for Changeset {}
+
+/// The erasure record's operations, called as `Erasure::list(&mut conn)`: implemented by
+/// [`Erasure`] (only) and in the prelude. With feature `async`,
+/// [`asynchronous::ErasureStore`](crate::asynchronous::ErasureStore) awaits them.
+pub trait ErasureStore: sealed::Record {
     /// Every erasure record, newest first (what an admin screen lists beside the trash bin).
-    /// Erasures are rare; page with [`Erasure::list_page`] when they are not.
-    pub fn list<C: SoftDeleteConnection>(conn: &mut C) -> Result<Vec<Erasure>, SoftDeleteError> {
+    /// Erasures are rare; page with [`ErasureStore::list_page`] when they are not.
+    fn list<C: SoftDeleteConnection>(conn: &mut C) -> Result<Vec<Erasure>, SoftDeleteError> {
         Self::list_page(conn, None, i64::MAX)
     }
 
     /// At most `limit` erasure records with an id below `before_id` (`None`: from the newest),
     /// newest first.
-    pub fn list_page<C: SoftDeleteConnection>(
+    fn list_page<C: SoftDeleteConnection>(
         conn: &mut C,
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Erasure>, SoftDeleteError> {
-        let rows = <C::Backend as Ops>::list_erasures(conn, before_id, limit)?;
-        Ok(rows.into_iter().map(|r| r.into_erasure()).collect())
+        engine::block_on(engine::records::list_erasures(
+            &mut engine::Blocking(conn),
+            before_id,
+            limit,
+        ))
     }
 }
+
+impl ErasureStore for Erasure {}

@@ -1,6 +1,10 @@
 //! Hooks a model can run inside the transaction of each operation.
 
 use std::any::Any;
+#[cfg(feature = "async")]
+use std::future::Future;
+#[cfg(feature = "async")]
+use std::pin::Pin;
 
 use chrono::NaiveDateTime;
 
@@ -24,7 +28,7 @@ pub struct HookContext<'a> {
     pub at: NaiveDateTime,
     /// In `after_*` hooks: how many rows of this table the operation changed.
     pub rows: Option<u64>,
-    pub(crate) conn: &'a mut dyn Any,
+    pub(crate) conn: &'a mut (dyn Any + Send),
 }
 
 impl HookContext<'_> {
@@ -32,9 +36,8 @@ impl HookContext<'_> {
     ///
     /// Ask for the connection type you passed to the operation
     /// (`ctx.connection::<SqliteConnection>()`, or on a diesel-async connection with feature
-    /// `async`, `ctx.connection::<AsyncPgConnection>()`); any other type gives `None`. Hooks
-    /// are synchronous functions: on an async connection a hook can inspect the context and veto
-    /// the operation, but not await queries (yet).
+    /// `async`, `ctx.connection::<AsyncPgConnection>()`); any other type gives `None`. On an
+    /// async connection, await its queries in the `*_async` hooks (feature `async`).
     pub fn connection<C: 'static>(&mut self) -> Option<&mut C> {
         self.conn.downcast_mut::<C>()
     }
@@ -115,6 +118,32 @@ pub trait SoftDeleteHooks {
     fn after_restore(_ctx: &mut HookContext<'_>) -> Result<(), SoftDeleteError> {
         Ok(())
     }
+    /// [`before_soft_delete`](Self::before_soft_delete) on a diesel-async connection (feature
+    /// `async`): the engine awaits this one instead, and by default it runs the synchronous
+    /// hook. Override it to await queries on `ctx.connection::<AsyncPgConnection>()` (or the
+    /// async connection type you use); see [`HookFuture`].
+    #[cfg(feature = "async")]
+    fn before_soft_delete_async<'c>(ctx: &'c mut HookContext<'_>) -> HookFuture<'c> {
+        Box::pin(std::future::ready(Self::before_soft_delete(ctx)))
+    }
+    /// [`after_soft_delete`](Self::after_soft_delete) on a diesel-async connection; see
+    /// [`before_soft_delete_async`](Self::before_soft_delete_async).
+    #[cfg(feature = "async")]
+    fn after_soft_delete_async<'c>(ctx: &'c mut HookContext<'_>) -> HookFuture<'c> {
+        Box::pin(std::future::ready(Self::after_soft_delete(ctx)))
+    }
+    /// [`before_restore`](Self::before_restore) on a diesel-async connection; see
+    /// [`before_soft_delete_async`](Self::before_soft_delete_async).
+    #[cfg(feature = "async")]
+    fn before_restore_async<'c>(ctx: &'c mut HookContext<'_>) -> HookFuture<'c> {
+        Box::pin(std::future::ready(Self::before_restore(ctx)))
+    }
+    /// [`after_restore`](Self::after_restore) on a diesel-async connection; see
+    /// [`before_soft_delete_async`](Self::before_soft_delete_async).
+    #[cfg(feature = "async")]
+    fn after_restore_async<'c>(ctx: &'c mut HookContext<'_>) -> HookFuture<'c> {
+        Box::pin(std::future::ready(Self::after_restore(ctx)))
+    }
     /// Who may restore a changeset whose root row is in this table (or a row of this table
     /// restored on its own). Asked once per restore, before anything is written, by
     /// [`Changeset::restore`] and `row.restore()` alike; return
@@ -147,6 +176,33 @@ pub trait SoftDeleteHooks {
 /// A hook, as a function pointer the engine can store in [`crate::TableMeta`].
 pub type HookFn = fn(&mut HookContext<'_>) -> Result<(), SoftDeleteError>;
 
+/// What a `*_async` hook returns (feature `async`): its work, boxed so that the engine can keep
+/// the hook as a function pointer, `Send` so that the operation's future stays `Send`.
+///
+/// One hook per connection kind, the same shape: the synchronous hook serves Diesel connections
+/// (and, by default, async ones too); its `_async` twin, when you write one, serves diesel-async
+/// connections and can await queries inside the operation's transaction:
+///
+/// ```ignore
+/// impl SoftDeleteHooks for Post {
+///     fn after_soft_delete_async<'c>(ctx: &'c mut HookContext<'_>) -> HookFuture<'c> {
+///         Box::pin(async move {
+///             let id = ctx.changeset_id;
+///             let conn = ctx.connection::<AsyncPgConnection>().ok_or_else(|| ctx.abort("not PostgreSQL"))?;
+///             diesel::insert_into(audit::table).values(audit::changeset.eq(id)).execute(conn).await?;
+///             Ok(())
+///         })
+///     }
+/// }
+/// ```
+#[cfg(feature = "async")]
+pub type HookFuture<'c> = Pin<Box<dyn Future<Output = Result<(), SoftDeleteError>> + Send + 'c>>;
+
+/// An async hook (feature `async`), as a function pointer the engine can store in
+/// [`crate::TableMeta`].
+#[cfg(feature = "async")]
+pub type AsyncHookFn = for<'c, 'a> fn(&'c mut HookContext<'a>) -> HookFuture<'c>;
+
 /// A permission rule, as a function pointer the engine can store in [`crate::TableMeta`].
 pub type AuthorizeFn = fn(&Authorization<'_>) -> Result<(), SoftDeleteError>;
 
@@ -165,6 +221,18 @@ pub struct HookFns {
     pub authorize_restore: AuthorizeFn,
     /// [`SoftDeleteHooks::authorize_erase`]
     pub authorize_erase: AuthorizeFn,
+    /// [`SoftDeleteHooks::before_soft_delete_async`]
+    #[cfg(feature = "async")]
+    pub before_soft_delete_async: AsyncHookFn,
+    /// [`SoftDeleteHooks::after_soft_delete_async`]
+    #[cfg(feature = "async")]
+    pub after_soft_delete_async: AsyncHookFn,
+    /// [`SoftDeleteHooks::before_restore_async`]
+    #[cfg(feature = "async")]
+    pub before_restore_async: AsyncHookFn,
+    /// [`SoftDeleteHooks::after_restore_async`]
+    #[cfg(feature = "async")]
+    pub after_restore_async: AsyncHookFn,
 }
 
 impl HookFns {
@@ -177,6 +245,76 @@ impl HookFns {
             after_restore: M::after_restore,
             authorize_restore: M::authorize_restore,
             authorize_erase: M::authorize_erase,
+            #[cfg(feature = "async")]
+            before_soft_delete_async: M::before_soft_delete_async,
+            #[cfg(feature = "async")]
+            after_soft_delete_async: M::after_soft_delete_async,
+            #[cfg(feature = "async")]
+            before_restore_async: M::before_restore_async,
+            #[cfg(feature = "async")]
+            after_restore_async: M::after_restore_async,
+        }
+    }
+
+    /// The synchronous hook `which`.
+    pub(crate) fn sync(&self, which: Hook) -> HookFn {
+        match which {
+            Hook::BeforeSoftDelete => self.before_soft_delete,
+            Hook::AfterSoftDelete => self.after_soft_delete,
+            Hook::BeforeRestore => self.before_restore,
+            Hook::AfterRestore => self.after_restore,
+        }
+    }
+
+    /// The async hook `which`.
+    #[cfg(feature = "async")]
+    pub(crate) fn awaited(&self, which: Hook) -> AsyncHookFn {
+        match which {
+            Hook::BeforeSoftDelete => self.before_soft_delete_async,
+            Hook::AfterSoftDelete => self.after_soft_delete_async,
+            Hook::BeforeRestore => self.before_restore_async,
+            Hook::AfterRestore => self.after_restore_async,
+        }
+    }
+}
+
+/// Which of a table's hooks an operation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hook {
+    BeforeSoftDelete,
+    AfterSoftDelete,
+    BeforeRestore,
+    AfterRestore,
+}
+
+/// A hook call without its connection: what the engine tells the hook, handed to the executor,
+/// which adds the connection ([`HookCall::context`]) and runs the hook of its kind.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HookCall<'a> {
+    pub(crate) hooks: &'static HookFns,
+    pub(crate) which: Hook,
+    pub(crate) table: &'static str,
+    pub(crate) changeset_id: Option<i64>,
+    pub(crate) actor: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
+    pub(crate) at: NaiveDateTime,
+    pub(crate) rows: Option<u64>,
+}
+
+impl<'a> HookCall<'a> {
+    /// The context the hook receives, on connection `conn`.
+    pub(crate) fn context<'c>(&self, conn: &'c mut (dyn Any + Send)) -> HookContext<'c>
+    where
+        'a: 'c,
+    {
+        HookContext {
+            table: self.table,
+            changeset_id: self.changeset_id,
+            actor: self.actor,
+            reason: self.reason,
+            at: self.at,
+            rows: self.rows,
+            conn,
         }
     }
 }

@@ -9,6 +9,17 @@
 
 use std::fmt::Display;
 
+use diesel::query_builder::QueryFragment;
+
+/// A condition on one table's rows that the engine writes into its statements: a model's
+/// [`KeyFilter`](crate::KeyFilter) (`primary_key = key`) or the predicate of
+/// [`soft_delete_where`](crate::SoftDelete::soft_delete_where).
+///
+/// `Send + Sync` (every Diesel expression over bindable values is), so that an operation's
+/// future on an async connection is `Send` and can run on a multi-threaded runtime
+/// (`tokio::spawn`, axum handlers).
+pub type RowFilter<'a, DB> = dyn QueryFragment<DB> + Send + Sync + 'a;
+
 /// The text form of the key whose columns, in key order, are `parts`.
 ///
 /// ```

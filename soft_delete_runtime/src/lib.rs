@@ -84,6 +84,7 @@ mod model;
 #[cfg(test)]
 mod layers;
 
+pub use changeset::{ChangesetStore, ErasureStore};
 #[cfg(feature = "async")]
 pub use connection::SoftDeleteAsyncConnection;
 pub use connection::{BackendOf, SoftDeleteConnection};
@@ -91,7 +92,7 @@ pub use declared::{DeclaredTable, NoDeletionId};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
 pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
-pub use key::key_text;
+pub use key::{key_text, RowFilter};
 pub use meta::{
     CascadeEdge, ForeignKey, MarkerKind, NullableForeignKey, NullifyEdge, ProtectEdge, TableMeta,
 };
@@ -117,8 +118,8 @@ pub mod prelude {
     #[cfg(feature = "derive")]
     pub use crate::SoftDeletable;
     pub use crate::{
-        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDelete, SoftDeleteDsl,
-        SoftDeleteError,
+        Changeset, ChangesetStore, DeleteOptions, EraseOptions, Erasure, ErasureStore,
+        RestoreOptions, SoftDelete, SoftDeleteDsl, SoftDeleteError,
     };
 }
 

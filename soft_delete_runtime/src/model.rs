@@ -1,5 +1,6 @@
 //! `SoftDelete`: what a `#[derive(SoftDeletable)]` model can do.
 
+use crate::key::RowFilter;
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, Expression};
@@ -108,7 +109,7 @@ pub trait SoftDelete: Sized {
     fn soft_delete_where<C, P>(conn: &mut C, predicate: P) -> Result<Changeset, SoftDeleteError>
     where
         C: SoftDeleteConnection,
-        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
         P::SqlType: BoolOrNullableBool,
     {
         Self::soft_delete_where_with(conn, predicate, DeleteOptions::new())
@@ -122,7 +123,7 @@ pub trait SoftDelete: Sized {
     ) -> Result<Changeset, SoftDeleteError>
     where
         C: SoftDeleteConnection,
-        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
         P::SqlType: BoolOrNullableBool,
     {
         let root = engine::soft_delete::Root {
@@ -258,5 +259,5 @@ pub trait SoftDelete: Sized {
 /// (`id = $1`, or `post_id = $1 AND tag_id = $2` for a composite key).
 pub trait KeyFilter<DB: Backend>: SoftDelete {
     /// `primary_key = self.key()`.
-    fn key_filter(&self) -> Box<dyn QueryFragment<DB> + '_>;
+    fn key_filter(&self) -> Box<RowFilter<'_, DB>>;
 }

@@ -194,6 +194,22 @@ pub(crate) mod sealed {
             conn: &mut C,
             new: &NewErasure<'_>,
         ) -> impl std::future::Future<Output = QueryResult<i64>> + Send;
+        /// One page of changesets, newest first.
+        fn list_changesets<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            filter: &ChangesetFilter,
+        ) -> impl std::future::Future<Output = QueryResult<Vec<Changeset>>> + Send;
+        /// Erasure records with an id below `before_id` (all when `None`), newest first.
+        fn list_erasures<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            before_id: Option<i64>,
+            limit: i64,
+        ) -> impl std::future::Future<Output = QueryResult<Vec<ErasureRow>>> + Send;
+        /// Rewrites `actor` / `restored_by` (and `reason` when asked) as `options` says.
+        fn redact<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
+            conn: &mut C,
+            options: &RedactOptions,
+        ) -> impl std::future::Future<Output = QueryResult<u64>> + Send;
     }
 
     /// Without feature `async`: nothing to implement.
@@ -226,61 +242,6 @@ macro_rules! backend_ops {
             v: &'b str,
         ) -> diesel::QueryResult<()> {
             out.push_bind_param::<diesel::sql_types::Text, str>(v)
-        }
-
-        fn list_erasures<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            before_id: Option<i64>,
-            limit: i64,
-        ) -> diesel::QueryResult<Vec<crate::record::ErasureRow>> {
-            use crate::schema::soft_delete_erasures as e;
-            use diesel::prelude::*;
-            let mut q = e::table
-                .select(crate::record::ErasureRow::as_select())
-                .into_boxed::<$db>();
-            if let Some(before) = before_id {
-                q = q.filter(e::id.lt(before));
-            }
-            q.order(e::id.desc()).limit(limit).load(conn)
-        }
-
-        fn redact<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            o: &crate::options::RedactOptions,
-        ) -> diesel::QueryResult<u64> {
-            use crate::schema::soft_delete_changesets as t;
-            use crate::schema::soft_delete_erasures as e;
-            use diesel::dsl::case_when;
-            use diesel::prelude::*;
-            use diesel::sql_types::{Nullable, Text};
-            let old = o.actor.as_str();
-            let new = || o.replacement.as_deref().into_sql::<Nullable<Text>>();
-            let null = || None::<&str>.into_sql::<Nullable<Text>>();
-            let mine = t::table.filter(t::actor.eq(old).or(t::restored_by.eq(old)));
-            let actor = t::actor.eq(case_when(t::actor.eq(old), new()).otherwise(t::actor));
-            let restored_by = t::restored_by
-                .eq(case_when(t::restored_by.eq(old), new()).otherwise(t::restored_by));
-            let (changesets, erasures) = if o.clear_reasons {
-                // `reason` first: MySQL evaluates a `SET` list left to right, so a later
-                // assignment would see the rewritten `actor`.
-                let reason = t::reason.eq(case_when(t::actor.eq(old), null()).otherwise(t::reason));
-                let c = diesel::update(mine)
-                    .set((reason, actor, restored_by))
-                    .execute(conn)?;
-                let e = diesel::update(e::table.filter(e::actor.eq(old)))
-                    .set((e::reason.eq(null()), e::actor.eq(new())))
-                    .execute(conn)?;
-                (c, e)
-            } else {
-                let c = diesel::update(mine)
-                    .set((actor, restored_by))
-                    .execute(conn)?;
-                let e = diesel::update(e::table.filter(e::actor.eq(old)))
-                    .set(e::actor.eq(new()))
-                    .execute(conn)?;
-                (c, e)
-            };
-            Ok((changesets + erasures) as u64)
         }
 
         fn load_i64<C, Q>(conn: &mut C, q: Q) -> diesel::QueryResult<Vec<i64>>
@@ -325,42 +286,6 @@ macro_rules! backend_ops {
             [],
             []
         );
-
-        fn list_changesets<C: diesel::connection::LoadConnection<Backend = Self>>(
-            conn: &mut C,
-            f: &crate::record::ChangesetFilter,
-        ) -> diesel::QueryResult<Vec<crate::record::Changeset>> {
-            use crate::schema::soft_delete_changesets as t;
-            use diesel::prelude::*;
-            let mut q = t::table
-                .select(crate::record::Changeset::as_select())
-                .into_boxed::<$db>();
-            if let Some(a) = &f.actor {
-                q = q.filter(t::actor.eq(a.clone()));
-            }
-            if let Some(r) = &f.root_table {
-                q = q.filter(t::root_table.eq(r.clone()));
-            }
-            if let Some(s) = f.since {
-                q = q.filter(t::created_at.ge(s));
-            }
-            if let Some(u) = f.until {
-                q = q.filter(t::created_at.lt(u));
-            }
-            if let Some(restored) = f.restored {
-                q = if restored {
-                    q.filter(t::restored_at.is_not_null())
-                } else {
-                    q.filter(t::restored_at.is_null())
-                };
-            }
-            if let Some(before) = f.before_id {
-                q = q.filter(t::id.lt(before));
-            }
-            q.order((t::created_at.desc(), t::id.desc()))
-                .limit(f.limit)
-                .load(conn)
-        }
     };
 }
 use backend_ops;
@@ -424,6 +349,105 @@ macro_rules! changeset_ops {
                 .first(conn)
                 $($aw)*
                 .optional()
+        }
+
+        $($asyncness)* fn list_erasures<C: $conn>(
+            conn: &mut C,
+            before_id: Option<i64>,
+            limit: i64,
+        ) -> diesel::QueryResult<Vec<crate::record::ErasureRow>> {
+            use crate::schema::soft_delete_erasures as e;
+            use diesel::prelude::*;
+            use $run;
+            let mut q = e::table
+                .select(crate::record::ErasureRow::as_select())
+                .into_boxed::<Self>();
+            if let Some(before) = before_id {
+                q = q.filter(e::id.lt(before));
+            }
+            q.order(e::id.desc()).limit(limit).load(conn) $($aw)*
+        }
+
+        $($asyncness)* fn redact<C: $conn>(
+            conn: &mut C,
+            o: &crate::options::RedactOptions,
+        ) -> diesel::QueryResult<u64> {
+            use crate::schema::soft_delete_changesets as t;
+            use crate::schema::soft_delete_erasures as e;
+            use diesel::dsl::case_when;
+            use diesel::prelude::*;
+            use $run;
+            use diesel::sql_types::{Nullable, Text};
+            let old = o.actor.as_str();
+            let new = || o.replacement.as_deref().into_sql::<Nullable<Text>>();
+            let null = || None::<&str>.into_sql::<Nullable<Text>>();
+            let mine = t::table.filter(t::actor.eq(old).or(t::restored_by.eq(old)));
+            let actor = t::actor.eq(case_when(t::actor.eq(old), new()).otherwise(t::actor));
+            let restored_by = t::restored_by
+                .eq(case_when(t::restored_by.eq(old), new()).otherwise(t::restored_by));
+            let (changesets, erasures) = if o.clear_reasons {
+                // `reason` first: MySQL evaluates a `SET` list left to right, so a later
+                // assignment would see the rewritten `actor`.
+                let reason = t::reason.eq(case_when(t::actor.eq(old), null()).otherwise(t::reason));
+                let c = diesel::update(mine)
+                    .set((reason, actor, restored_by))
+                    .execute(conn)
+                    $($aw)*?;
+                let e = diesel::update(e::table.filter(e::actor.eq(old)))
+                    .set((e::reason.eq(null()), e::actor.eq(new())))
+                    .execute(conn)
+                    $($aw)*?;
+                (c, e)
+            } else {
+                let c = diesel::update(mine)
+                    .set((actor, restored_by))
+                    .execute(conn)
+                    $($aw)*?;
+                let e = diesel::update(e::table.filter(e::actor.eq(old)))
+                    .set(e::actor.eq(new()))
+                    .execute(conn)
+                    $($aw)*?;
+                (c, e)
+            };
+            Ok((changesets + erasures) as u64)
+        }
+
+        $($asyncness)* fn list_changesets<C: $conn>(
+            conn: &mut C,
+            f: &crate::record::ChangesetFilter,
+        ) -> diesel::QueryResult<Vec<crate::record::Changeset>> {
+            use crate::schema::soft_delete_changesets as t;
+            use diesel::prelude::*;
+            use $run;
+            let mut q = t::table
+                .select(crate::record::Changeset::as_select())
+                .into_boxed::<Self>();
+            if let Some(a) = &f.actor {
+                q = q.filter(t::actor.eq(a.clone()));
+            }
+            if let Some(r) = &f.root_table {
+                q = q.filter(t::root_table.eq(r.clone()));
+            }
+            if let Some(s) = f.since {
+                q = q.filter(t::created_at.ge(s));
+            }
+            if let Some(u) = f.until {
+                q = q.filter(t::created_at.lt(u));
+            }
+            if let Some(restored) = f.restored {
+                q = if restored {
+                    q.filter(t::restored_at.is_not_null())
+                } else {
+                    q.filter(t::restored_at.is_null())
+                };
+            }
+            if let Some(before) = f.before_id {
+                q = q.filter(t::id.lt(before));
+            }
+            q.order((t::created_at.desc(), t::id.desc()))
+                .limit(f.limit)
+                .load(conn)
+                $($aw)*
         }
     };
 }

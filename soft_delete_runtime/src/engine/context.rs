@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 use crate::error::SoftDeleteError;
-use crate::hooks::{HookContext, HookFn};
+use crate::hooks::{Hook, HookCall, HookFns};
 use crate::record::check_text;
 use crate::time::{normalize, Instant};
 
@@ -52,23 +52,26 @@ impl<'a> Op<'a> {
         self.at.naive
     }
 
-    /// Runs `hook` of `table` on the connection of `e`; `rows`: in `after_*` hooks, the rows
-    /// changed.
-    pub(crate) fn hook<E: Exec>(
+    /// Runs hook `which` of `hooks` (table `table`) on the connection of `e`; `rows`: in
+    /// `after_*` hooks, the rows changed.
+    pub(crate) async fn hook<E: Exec>(
         &self,
         e: &mut E,
-        hook: HookFn,
+        hooks: &'static HookFns,
+        which: Hook,
         table: &'static str,
         rows: Option<u64>,
     ) -> Result<(), SoftDeleteError> {
-        hook(&mut HookContext {
+        let call = HookCall {
+            hooks,
+            which,
             table,
             changeset_id: self.changeset,
             actor: self.actor,
             reason: self.reason,
             at: self.at.naive,
             rows,
-            conn: e.hook_connection(),
-        })
+        };
+        e.run_hook(&call).await
     }
 }

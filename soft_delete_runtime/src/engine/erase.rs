@@ -1,7 +1,7 @@
 //! Erasure: the permanent removal of a row (live or hidden) and its cascade tree, recorded
 //! without the erased data.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::{remove, Exec, Op};
 use crate::error::SoftDeleteError;
@@ -15,7 +15,7 @@ use crate::record::{Erasure, NewErasure};
 pub(crate) async fn erase<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<E::Backend>,
+    key: &RowFilter<'_, E::Backend>,
     key_text: &str,
     options: &EraseOptions,
 ) -> Result<Erasure, SoftDeleteError> {

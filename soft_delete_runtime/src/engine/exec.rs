@@ -7,7 +7,6 @@
 //! any async runtime. An asynchronous executor drives the very same `async fn`s over an async
 //! connection, so the statements and the decisions between them exist once.
 
-use std::any::Any;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -22,59 +21,111 @@ use crate::backend::sealed::AsyncOps;
 use crate::backend::sealed::Ops;
 use crate::backend::SoftDeleteBackend;
 use crate::connection::SoftDeleteConnection;
-use crate::record::{Changeset, NewChangeset, NewErasure};
+use crate::error::SoftDeleteError;
+use crate::hooks::HookCall;
+use crate::options::RedactOptions;
+use crate::record::{Changeset, ChangesetFilter, ErasureRow, NewChangeset, NewErasure};
 use crate::statements::builder::Stmt;
 
 /// A connection the engine can drive: statement runs, the transaction manager, the typed
 /// statements over the runtime's own tables (`sealed::Ops`), and what hooks receive.
-pub(crate) trait Exec {
+pub(crate) trait Exec: Send {
     /// The connection's backend.
     type Backend: SoftDeleteBackend;
 
     /// Runs `stmt`, returning the number of rows it changed.
-    async fn execute(&mut self, stmt: &Stmt<'_, Self::Backend>) -> QueryResult<usize>;
+    fn execute(
+        &mut self,
+        stmt: &Stmt<'_, Self::Backend>,
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
     /// Runs a query whose single column is a `BigInt`.
-    async fn load_i64(&mut self, stmt: &Stmt<'_, Self::Backend>) -> QueryResult<Vec<i64>>;
+    fn load_i64(
+        &mut self,
+        stmt: &Stmt<'_, Self::Backend>,
+    ) -> impl Future<Output = QueryResult<Vec<i64>>> + Send;
     /// Runs a query whose single column is `Text`.
-    async fn load_text(&mut self, stmt: &Stmt<'_, Self::Backend>) -> QueryResult<Vec<String>>;
+    fn load_text(
+        &mut self,
+        stmt: &Stmt<'_, Self::Backend>,
+    ) -> impl Future<Output = QueryResult<Vec<String>>> + Send;
     /// Runs a `SELECT COUNT(*)`-style query and returns its single value (0 for no row).
-    async fn load_scalar(&mut self, stmt: &Stmt<'_, Self::Backend>) -> QueryResult<i64> {
-        Ok(self.load_i64(stmt).await?.first().copied().unwrap_or(0))
+    fn load_scalar(
+        &mut self,
+        stmt: &Stmt<'_, Self::Backend>,
+    ) -> impl Future<Output = QueryResult<i64>> + Send {
+        async move { Ok(self.load_i64(stmt).await?.first().copied().unwrap_or(0)) }
     }
     /// Runs SQL without binds (`SET TRANSACTION ...`).
-    async fn batch_execute(&mut self, sql: &str) -> QueryResult<()>;
+    fn batch_execute(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send;
 
     /// How many transactions and savepoints are open; `None` when the transaction manager is in
     /// its error state.
     fn depth(&mut self) -> Option<u32>;
     /// Opens a transaction, or a savepoint inside one.
-    async fn begin(&mut self) -> QueryResult<()>;
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     /// Commits the innermost transaction or savepoint.
-    async fn commit(&mut self) -> QueryResult<()>;
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     /// Rolls back the innermost transaction or savepoint.
-    async fn rollback(&mut self) -> QueryResult<()>;
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
 
     /// `Ops::insert_changeset`.
-    async fn insert_changeset(&mut self, new: &NewChangeset<'_>) -> QueryResult<i64>;
+    fn insert_changeset(
+        &mut self,
+        new: &NewChangeset<'_>,
+    ) -> impl Future<Output = QueryResult<i64>> + Send;
     /// `Ops::set_rows_affected`.
-    async fn set_rows_affected(&mut self, id: i64, rows: i64) -> QueryResult<usize>;
+    fn set_rows_affected(
+        &mut self,
+        id: i64,
+        rows: i64,
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
     /// `Ops::claim_restore`.
-    async fn claim_restore(
+    fn claim_restore(
         &mut self,
         id: i64,
         at: chrono::NaiveDateTime,
         actor: Option<&str>,
-    ) -> QueryResult<usize>;
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
     /// `Ops::delete_changeset`.
-    async fn delete_changeset(&mut self, id: i64) -> QueryResult<usize>;
+    fn delete_changeset(&mut self, id: i64) -> impl Future<Output = QueryResult<usize>> + Send;
     /// `Ops::find_changeset`.
-    async fn find_changeset(&mut self, id: i64) -> QueryResult<Option<Changeset>>;
+    fn find_changeset(
+        &mut self,
+        id: i64,
+    ) -> impl Future<Output = QueryResult<Option<Changeset>>> + Send;
     /// `Ops::insert_erasure`.
-    async fn insert_erasure(&mut self, new: &NewErasure<'_>) -> QueryResult<i64>;
+    fn insert_erasure(
+        &mut self,
+        new: &NewErasure<'_>,
+    ) -> impl Future<Output = QueryResult<i64>> + Send;
 
-    /// The connection a hook reaches through `HookContext::connection`: the one the caller
-    /// passed to the operation.
-    fn hook_connection(&mut self) -> &mut dyn Any;
+    /// `Ops::list_changesets`.
+    fn list_changesets(
+        &mut self,
+        filter: &ChangesetFilter,
+    ) -> impl Future<Output = QueryResult<Vec<Changeset>>> + Send;
+    /// `Ops::list_erasures`.
+    fn list_erasures(
+        &mut self,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> impl Future<Output = QueryResult<Vec<ErasureRow>>> + Send;
+    /// `Ops::redact`.
+    fn redact(&mut self, options: &RedactOptions) -> impl Future<Output = QueryResult<u64>> + Send;
+
+    /// Runs the hook `call` names, of this executor's kind (the synchronous hook, or with
+    /// feature `async` the `*_async` one), on the connection the caller passed to the
+    /// operation (what `HookContext::connection` returns).
+    fn run_hook(
+        &mut self,
+        call: &HookCall<'_>,
+    ) -> impl Future<Output = Result<(), SoftDeleteError>> + Send;
+
+    /// The engine's [`transaction`](super::transaction) has begun: until [`Exec::leave`], the
+    /// connection holds a transaction only the engine can finish.
+    fn enter(&mut self) {}
+    /// The engine's transaction is finished (committed or rolled back).
+    fn leave(&mut self) {}
 }
 
 /// The synchronous executor: a Diesel connection, every future ready at once.
@@ -135,8 +186,22 @@ impl<C: SoftDeleteConnection> Exec for Blocking<'_, C> {
         <C::Backend as Ops>::insert_erasure(self.0, new)
     }
 
-    fn hook_connection(&mut self) -> &mut dyn Any {
-        self.0
+    async fn list_changesets(&mut self, filter: &ChangesetFilter) -> QueryResult<Vec<Changeset>> {
+        <C::Backend as Ops>::list_changesets(self.0, filter)
+    }
+    async fn list_erasures(
+        &mut self,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> QueryResult<Vec<ErasureRow>> {
+        <C::Backend as Ops>::list_erasures(self.0, before_id, limit)
+    }
+    async fn redact(&mut self, options: &RedactOptions) -> QueryResult<u64> {
+        <C::Backend as Ops>::redact(self.0, options)
+    }
+
+    async fn run_hook(&mut self, call: &HookCall<'_>) -> Result<(), SoftDeleteError> {
+        (call.hooks.sync(call.which))(&mut call.context(self.0))
     }
 }
 
@@ -158,54 +223,103 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
 
 /// The asynchronous executor (feature `async`): a diesel-async connection, each statement
 /// awaited.
+///
+/// An operation's future can be dropped at any await point (a request timeout). Its
+/// transaction is then neither committed nor rolled back, and the connection still has it open;
+/// a later operation on the connection would nest inside it and "commit" into a transaction
+/// nobody commits. So when an `Awaiting` is dropped inside the engine's transaction, it puts
+/// the connection's transaction manager in its error state: every later transaction on the
+/// connection fails with `BrokenTransactionManager`, and pools (deadpool, bb8) discard it as
+/// broken. The database rolls the open transaction back when the connection closes.
 #[cfg(feature = "async")]
-pub(crate) struct Awaiting<'c, C>(pub(crate) &'c mut C);
+pub(crate) struct Awaiting<'c, C: crate::connection::SoftDeleteAsyncConnection> {
+    conn: &'c mut C,
+    /// How many engine transactions are open on `conn` (see [`Exec::enter`]).
+    open: u32,
+}
+
+#[cfg(feature = "async")]
+impl<'c, C: crate::connection::SoftDeleteAsyncConnection> Awaiting<'c, C> {
+    /// The executor over `conn`.
+    pub(crate) fn new(conn: &'c mut C) -> Self {
+        Awaiting { conn, open: 0 }
+    }
+}
+
+#[cfg(feature = "async")]
+impl<C: crate::connection::SoftDeleteAsyncConnection> Drop for Awaiting<'_, C> {
+    fn drop(&mut self) {
+        if self.open > 0 && !shares_its_connection::<C>() {
+            <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
+                self.conn,
+            )
+            .set_in_error();
+        }
+    }
+}
+
+/// Whether `C` reaches SQLite through diesel-async's `SyncConnectionWrapper` (the only async
+/// SQLite connection there is, pooled or not), whose transaction state lives in the wrapped
+/// connection, which a statement still running on the blocking pool after the future was
+/// dropped holds: reaching it then panics. Such a connection still has the open transaction,
+/// which pools take as broken.
+#[cfg(feature = "async")]
+fn shares_its_connection<C: crate::connection::SoftDeleteAsyncConnection>() -> bool {
+    <C::Backend as SoftDeleteBackend>::DIALECT == crate::backend::Dialect::Sqlite
+}
 
 #[cfg(feature = "async")]
 impl<C> Exec for Awaiting<'_, C>
 where
     C: crate::connection::SoftDeleteAsyncConnection,
 {
+    fn enter(&mut self) {
+        self.open += 1;
+    }
+    fn leave(&mut self) {
+        self.open = self.open.saturating_sub(1);
+    }
+
     type Backend = C::Backend;
 
     async fn execute(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<usize> {
-        diesel_async::AsyncConnectionCore::execute_returning_count(&mut *self.0, stmt).await
+        diesel_async::AsyncConnectionCore::execute_returning_count(&mut *self.conn, stmt).await
     }
     async fn load_i64(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<i64>> {
         let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
-        <C::Backend as AsyncOps>::load_i64(&mut *self.0, typed).await
+        <C::Backend as AsyncOps>::load_i64(&mut *self.conn, typed).await
     }
     async fn load_text(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<String>> {
         let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
-        <C::Backend as AsyncOps>::load_text(&mut *self.0, typed).await
+        <C::Backend as AsyncOps>::load_text(&mut *self.conn, typed).await
     }
     async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
-        diesel_async::SimpleAsyncConnection::batch_execute(&mut *self.0, sql).await
+        diesel_async::SimpleAsyncConnection::batch_execute(&mut *self.conn, sql).await
     }
 
     fn depth(&mut self) -> Option<u32> {
         let status =
             <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
-                self.0,
+                self.conn,
             );
         let depth = status.transaction_depth().ok()?;
         Some(depth.map_or(0, |d| d.get()))
     }
     async fn begin(&mut self) -> QueryResult<()> {
-        <C::TransactionManager as AsyncTransactionManager<C>>::begin_transaction(self.0).await
+        <C::TransactionManager as AsyncTransactionManager<C>>::begin_transaction(self.conn).await
     }
     async fn commit(&mut self) -> QueryResult<()> {
-        <C::TransactionManager as AsyncTransactionManager<C>>::commit_transaction(self.0).await
+        <C::TransactionManager as AsyncTransactionManager<C>>::commit_transaction(self.conn).await
     }
     async fn rollback(&mut self) -> QueryResult<()> {
-        <C::TransactionManager as AsyncTransactionManager<C>>::rollback_transaction(self.0).await
+        <C::TransactionManager as AsyncTransactionManager<C>>::rollback_transaction(self.conn).await
     }
 
     async fn insert_changeset(&mut self, new: &NewChangeset<'_>) -> QueryResult<i64> {
-        <C::Backend as AsyncOps>::insert_changeset(self.0, new).await
+        <C::Backend as AsyncOps>::insert_changeset(self.conn, new).await
     }
     async fn set_rows_affected(&mut self, id: i64, rows: i64) -> QueryResult<usize> {
-        <C::Backend as AsyncOps>::set_rows_affected(self.0, id, rows).await
+        <C::Backend as AsyncOps>::set_rows_affected(self.conn, id, rows).await
     }
     async fn claim_restore(
         &mut self,
@@ -213,19 +327,33 @@ where
         at: chrono::NaiveDateTime,
         actor: Option<&str>,
     ) -> QueryResult<usize> {
-        <C::Backend as AsyncOps>::claim_restore(self.0, id, at, actor).await
+        <C::Backend as AsyncOps>::claim_restore(self.conn, id, at, actor).await
     }
     async fn delete_changeset(&mut self, id: i64) -> QueryResult<usize> {
-        <C::Backend as AsyncOps>::delete_changeset(self.0, id).await
+        <C::Backend as AsyncOps>::delete_changeset(self.conn, id).await
     }
     async fn find_changeset(&mut self, id: i64) -> QueryResult<Option<Changeset>> {
-        <C::Backend as AsyncOps>::find_changeset(self.0, id).await
+        <C::Backend as AsyncOps>::find_changeset(self.conn, id).await
     }
     async fn insert_erasure(&mut self, new: &NewErasure<'_>) -> QueryResult<i64> {
-        <C::Backend as AsyncOps>::insert_erasure(self.0, new).await
+        <C::Backend as AsyncOps>::insert_erasure(self.conn, new).await
     }
 
-    fn hook_connection(&mut self) -> &mut dyn Any {
-        self.0
+    async fn list_changesets(&mut self, filter: &ChangesetFilter) -> QueryResult<Vec<Changeset>> {
+        <C::Backend as AsyncOps>::list_changesets(self.conn, filter).await
+    }
+    async fn list_erasures(
+        &mut self,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> QueryResult<Vec<ErasureRow>> {
+        <C::Backend as AsyncOps>::list_erasures(self.conn, before_id, limit).await
+    }
+    async fn redact(&mut self, options: &RedactOptions) -> QueryResult<u64> {
+        <C::Backend as AsyncOps>::redact(self.conn, options).await
+    }
+
+    async fn run_hook(&mut self, call: &HookCall<'_>) -> Result<(), SoftDeleteError> {
+        (call.hooks.awaited(call.which))(&mut call.context(self.conn)).await
     }
 }

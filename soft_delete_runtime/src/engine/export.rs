@@ -1,7 +1,7 @@
 //! `export_tree`: a row and everything under it through `cascade` edges, live or hidden, and
 //! the rows its `nullify` edges reach, as JSON built by the database. One `SELECT` per table.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 use serde_json::{Map, Value};
 
 use super::graph::components_from;
@@ -14,7 +14,7 @@ use crate::statements::{self, Pick, Tree};
 pub(crate) async fn export_tree<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<E::Backend>,
+    key: &RowFilter<'_, E::Backend>,
 ) -> Result<Value, SoftDeleteError> {
     let tree = tree(meta, key)?;
     let outputs = outputs(&tree);
@@ -50,7 +50,7 @@ pub(crate) async fn export_tree<E: Exec>(
 /// The cascade tree under `root`, parents first.
 fn tree<'a, DB>(
     root: &'static TableMeta,
-    key: &'a dyn QueryFragment<DB>,
+    key: &'a RowFilter<'a, DB>,
 ) -> Result<Tree<'a, DB>, SoftDeleteError> {
     let mut tree = Tree { nodes: Vec::new() };
     for component in components_from(root) {

@@ -27,6 +27,7 @@ pub(crate) mod export;
 mod graph;
 pub(crate) mod inspect;
 mod protect;
+pub(crate) mod records;
 pub(crate) mod remove;
 pub(crate) mod restore;
 pub(crate) mod soft_delete;
@@ -72,6 +73,24 @@ where
 {
     let depth = transaction_depth(e);
     let set_level = <E::Backend as SoftDeleteBackend>::DIALECT == Dialect::Postgres && depth == 0;
+    e.enter();
+    let result = run_in_transaction(e, depth, set_level, scope, f).await;
+    e.leave();
+    result
+}
+
+/// [`transaction`] between [`Exec::enter`] and [`Exec::leave`]: begin, the body, then commit or
+/// roll back.
+async fn run_in_transaction<E, T>(
+    e: &mut E,
+    depth: u32,
+    set_level: bool,
+    scope: Option<&'static TableMeta>,
+    f: impl AsyncFnOnce(&mut E) -> Result<T, SoftDeleteError>,
+) -> Result<T, SoftDeleteError>
+where
+    E: Exec,
+{
     e.begin().await?;
     let outcome = {
         let body = async {
@@ -112,6 +131,7 @@ where
             // The panic is what the caller needs to see; a failed rollback leaves Diesel's
             // transaction manager in its error state, which pools treat as a broken connection.
             let _ = roll_back_to(e, depth).await;
+            e.leave();
             panic::resume_unwind(panic)
         }
     }

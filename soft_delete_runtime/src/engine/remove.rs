@@ -20,7 +20,7 @@
 //! before that parent level goes. Leaves usually hold most of the rows, and marking them first
 //! would write every one of them twice.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::{protect, Exec};
 use crate::error::SoftDeleteError;
@@ -42,7 +42,7 @@ const MAX_DEPTH: usize = 4096;
 /// Where a removal starts.
 pub(crate) enum Seed<'a, DB> {
     /// The rows matching a predicate (one key for `hard_delete`), live or hidden.
-    Filter(&'a dyn QueryFragment<DB>),
+    Filter(&'a RowFilter<'a, DB>),
     /// Up to `limit` rows hidden before `cutoff`.
     HiddenBefore { cutoff: Instant, limit: i64 },
 }
@@ -79,7 +79,7 @@ pub(crate) struct Removal {
 pub(crate) async fn hard_delete<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<E::Backend>,
+    key: &RowFilter<'_, E::Backend>,
 ) -> Result<TableCounts, SoftDeleteError> {
     super::transaction(e, Some(meta), async |e| {
         Ok(remove_row(e, meta, key).await?.removed)
@@ -92,7 +92,7 @@ pub(crate) async fn hard_delete<E: Exec>(
 pub(crate) async fn remove_row<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<E::Backend>,
+    key: &RowFilter<'_, E::Backend>,
 ) -> Result<Removal, SoftDeleteError> {
     let removal = remove_tree(e, meta, Seed::Filter(key), false).await?;
     if removal.removed.get(meta.identity()) == 0 {

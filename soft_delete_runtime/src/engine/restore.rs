@@ -1,12 +1,12 @@
 //! Exact restore of one changeset.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::graph::{components_from, Component};
 use super::{Exec, Op};
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::error::SoftDeleteError;
-use crate::hooks::Authorization;
+use crate::hooks::{Authorization, Hook};
 use crate::meta::TableMeta;
 use crate::options::RestoreOptions;
 use crate::registry::graph;
@@ -61,7 +61,8 @@ async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, S
     let mut restored = TableCounts::default();
     for component in components_from(root) {
         for m in &component.tables {
-            op.hook(e, m.hooks.before_restore, m.identity(), None)?;
+            op.hook(e, &m.hooks, Hook::BeforeRestore, m.identity(), None)
+                .await?;
         }
         retag_component(e, &component, id).await?;
         for m in &component.tables {
@@ -77,7 +78,8 @@ async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, S
     }
     for (table, rows) in restored.iter() {
         if let Some(m) = graph().table(table) {
-            op.hook(e, m.hooks.after_restore, table, Some(rows))?;
+            op.hook(e, &m.hooks, Hook::AfterRestore, table, Some(rows))
+                .await?;
         }
     }
     changeset.restored_at = Some(op.time());
@@ -157,7 +159,7 @@ async fn lock_parents<E: Exec>(
 pub(crate) async fn restore_row<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<E::Backend>,
+    key: &RowFilter<'_, E::Backend>,
     key_text: &str,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
@@ -190,10 +192,11 @@ pub(crate) async fn restore_row<E: Exec>(
 async fn restore_single<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
-    key: &dyn QueryFragment<E::Backend>,
+    key: &RowFilter<'_, E::Backend>,
     op: Op<'_>,
 ) -> Result<RestoreReport, SoftDeleteError> {
-    op.hook(e, meta.hooks.before_restore, meta.identity(), None)?;
+    op.hook(e, &meta.hooks, Hook::BeforeRestore, meta.identity(), None)
+        .await?;
     let n = e
         .execute(&statements::restore_row(meta, key))
         .await
@@ -204,7 +207,14 @@ async fn restore_single<E: Exec>(
             table: meta.identity(),
         });
     }
-    op.hook(e, meta.hooks.after_restore, meta.identity(), Some(n as u64))?;
+    op.hook(
+        e,
+        &meta.hooks,
+        Hook::AfterRestore,
+        meta.identity(),
+        Some(n as u64),
+    )
+    .await?;
     let mut restored = TableCounts::default();
     restored.add(meta.identity(), n as u64);
     Ok(RestoreReport {

@@ -1,9 +1,10 @@
 //! Soft delete with cascade: one changeset, one `UPDATE` per edge and level.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::{protect, Exec, Op};
 use crate::error::SoftDeleteError;
+use crate::hooks::Hook;
 use crate::meta::TableMeta;
 use crate::options::DeleteOptions;
 use crate::record::{Changeset, NewChangeset};
@@ -15,7 +16,7 @@ use crate::statements::{self, Edge};
 pub(crate) struct Root<'a, DB> {
     pub(crate) meta: &'static TableMeta,
     /// A predicate over `meta.identity()`: the key of one row, or the user's filter.
-    pub(crate) filter: &'a dyn QueryFragment<DB>,
+    pub(crate) filter: &'a RowFilter<'a, DB>,
     /// The key as text, for a single-row operation.
     pub(crate) key: Option<String>,
 }
@@ -54,7 +55,14 @@ async fn run<E: Exec>(
     let op = op.on(id);
 
     let mut touched = Touched::default();
-    op.hook(e, meta.hooks.before_soft_delete, meta.identity(), None)?;
+    op.hook(
+        e,
+        &meta.hooks,
+        Hook::BeforeSoftDelete,
+        meta.identity(),
+        None,
+    )
+    .await?;
     touched.tables.push(meta);
     let n = e
         .execute(&statements::hide_root(meta, root.filter, op.at, id))
@@ -79,7 +87,8 @@ async fn run<E: Exec>(
     for m in &touched.tables {
         let rows = touched.counts.get(m.identity());
         if rows > 0 {
-            op.hook(e, m.hooks.after_soft_delete, m.identity(), Some(rows))?;
+            op.hook(e, &m.hooks, Hook::AfterSoftDelete, m.identity(), Some(rows))
+                .await?;
         }
     }
     new.rows_affected = touched.counts.total() as i64;
@@ -117,7 +126,14 @@ async fn cascade<E: Exec>(
                     .iter()
                     .any(|m| m.identity() == child.identity())
                 {
-                    op.hook(e, child.hooks.before_soft_delete, child.identity(), None)?;
+                    op.hook(
+                        e,
+                        &child.hooks,
+                        Hook::BeforeSoftDelete,
+                        child.identity(),
+                        None,
+                    )
+                    .await?;
                     touched.tables.push(child);
                 }
                 let n = e

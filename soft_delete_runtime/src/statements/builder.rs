@@ -1,6 +1,7 @@
 //! [`Stmt`]: one statement as a list of SQL pieces walked through Diesel's `AstPass`, so
 //! identifiers are quoted by the backend and every value is a typed bind parameter.
 
+use crate::key::RowFilter;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
@@ -22,7 +23,7 @@ pub(crate) enum Part<'a, DB> {
     Text(&'a str),
     Bool(bool),
     Time(MarkerKind, Instant),
-    Fragment(&'a dyn QueryFragment<DB>),
+    Fragment(&'a RowFilter<'a, DB>),
 }
 
 /// One SQL statement under construction.
@@ -100,7 +101,7 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         self.parts.push(Part::Time(kind, at));
         self
     }
-    pub(crate) fn fragment(&mut self, f: &'a dyn QueryFragment<DB>) -> &mut Self {
+    pub(crate) fn fragment(&mut self, f: &'a RowFilter<'a, DB>) -> &mut Self {
         self.parts.push(Part::Fragment(f));
         self
     }

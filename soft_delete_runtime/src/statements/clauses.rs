@@ -1,7 +1,7 @@
 //! SQL pieces shared by the statements: marker tests, `SET` lists, key sub-selects and the
 //! row selections ([`Sel`]) the operations start from.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::builder::Stmt;
 use crate::backend::{Dialect, SoftDeleteBackend};
@@ -14,9 +14,9 @@ pub(crate) enum Sel<'a, DB> {
     /// `deletion_id = id`
     Mark(&'static str, i64),
     /// The caller's predicate (a key or a user filter), live rows only.
-    LiveFilter(&'a dyn QueryFragment<DB>),
+    LiveFilter(&'a RowFilter<'a, DB>),
     /// The caller's predicate, live or hidden rows.
-    Filter(&'a dyn QueryFragment<DB>),
+    Filter(&'a RowFilter<'a, DB>),
     /// Rows hidden before the cutoff.
     HiddenBefore(Instant),
     /// Rows whose `fk` refers to a row of `parent` whose `deletion_id` column (`did`) is `mark`.

@@ -6,7 +6,7 @@
 //! incoming edge; a self-referencing table adds a recursive common table expression over its
 //! own edges.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::builder::Stmt;
 use crate::backend::{Dialect, SoftDeleteBackend};
@@ -22,7 +22,7 @@ pub(crate) struct Tree<'a, DB> {
 pub(crate) struct Node<'a, DB> {
     pub(crate) table: &'static TableMeta,
     /// The root's predicate (the key of the exported row), on the root table only.
-    pub(crate) root: Option<&'a dyn QueryFragment<DB>>,
+    pub(crate) root: Option<&'a RowFilter<'a, DB>>,
     /// Cascade edges from earlier nodes: `(fk columns, parent node)`.
     pub(crate) incoming: Vec<(&'static [&'static str], usize)>,
     /// Cascade edges from this table to itself (their foreign keys).

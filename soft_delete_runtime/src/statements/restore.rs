@@ -1,6 +1,6 @@
 //! The statements of a restore.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::builder::Stmt;
 use super::clauses;
@@ -24,7 +24,7 @@ pub(crate) fn restore_level<DB: SoftDeleteBackend>(
 /// Makes live again the hidden row of `m` that `key` picks (a model without `deletion_id`).
 pub(crate) fn restore_row<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
-    key: &'a dyn QueryFragment<DB>,
+    key: &'a RowFilter<'a, DB>,
 ) -> Stmt<'a, DB> {
     let mut s = clauses::update(m.sql());
     clauses::set_live(&mut s, m);
@@ -37,7 +37,7 @@ pub(crate) fn restore_row<'a, DB: SoftDeleteBackend>(
 /// changeset, otherwise the id of the changeset that hid it. No row: the row does not exist.
 pub(crate) fn row_state<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
-    key: &'a dyn QueryFragment<DB>,
+    key: &'a RowFilter<'a, DB>,
 ) -> Stmt<'a, DB> {
     let mut s = Stmt::new();
     s.sql("SELECT CASE WHEN ");

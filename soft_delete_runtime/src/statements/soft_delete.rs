@@ -1,6 +1,6 @@
 //! The statements of a soft delete.
 
-use diesel::query_builder::QueryFragment;
+use crate::key::RowFilter;
 
 use super::builder::Stmt;
 use super::clauses::{self, Sel};
@@ -13,7 +13,7 @@ use crate::time::Instant;
 /// `UPDATE m SET <hidden>[, deletion_id = id] WHERE (<filter>) AND <live>`.
 pub(crate) fn hide_root<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
-    filter: &'a dyn QueryFragment<DB>,
+    filter: &'a RowFilter<'a, DB>,
     at: Instant,
     id: i64,
 ) -> Stmt<'a, DB> {
@@ -45,7 +45,7 @@ pub(crate) fn hide_children<DB: SoftDeleteBackend>(
 /// Counts the rows of `m` that `filter` picks, live or hidden.
 pub(crate) fn count_rows<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
-    filter: &'a dyn QueryFragment<DB>,
+    filter: &'a RowFilter<'a, DB>,
 ) -> Stmt<'a, DB> {
     let mut s = clauses::count_from(m.sql());
     s.fragment(filter);
