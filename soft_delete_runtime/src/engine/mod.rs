@@ -8,9 +8,9 @@
 //! what comes next (which edge to follow, which parents to lock, when a purge stops), and hands
 //! the statement to the executor, which sends it (`execute`, `load_i64`, `load_text`,
 //! `load_scalar`, the changeset-table statements of `sealed::Ops`, the transaction manager) and
-//! runs hooks on the caller's connection ([`Exec::run_hook`]: the synchronous hook, or the `*_async` one). [`transaction`] is generic
-//! too: begin, commit, rollback to the caller's depth, and a panic caught at whichever poll of
-//! the body it happens in.
+//! runs hooks on the caller's connection ([`Exec::run_hook`]: the synchronous hook, or the
+//! `*_async` one). [`transaction`] is generic too: begin, commit, rollback to the caller's
+//! depth, and a panic caught at whichever poll of the body it happens in.
 //!
 //! The synchronous API (`SoftDelete`, `Changeset`) drives the operations with [`Blocking`] over
 //! a Diesel connection: each of its methods runs its statement and returns, so every future is
