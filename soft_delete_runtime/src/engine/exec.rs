@@ -268,6 +268,18 @@ fn shares_its_connection<C: crate::connection::SoftDeleteAsyncConnection>() -> b
     <C::Backend as SoftDeleteBackend>::DIALECT == crate::backend::Dialect::Sqlite
 }
 
+/// `future` as a boxed `dyn Future + Send`, proved `Send` where its lifetimes are named.
+///
+/// Awaited unboxed, a load's future holds the typed query's lifetimes, and rustc 1.86 (our
+/// `rust-version`) fails to prove the loading `async fn` `Send` across them ("lifetime bound not
+/// satisfied", rust-lang/rust#100013). One allocation per load; an operation sends a handful.
+#[cfg(feature = "async")]
+fn send_boxed<'a, T>(
+    future: impl Future<Output = T> + Send + 'a,
+) -> std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>> {
+    Box::pin(future)
+}
+
 #[cfg(feature = "async")]
 impl<C> Exec for Awaiting<'_, C>
 where
@@ -287,11 +299,11 @@ where
     }
     async fn load_i64(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<i64>> {
         let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
-        <C::Backend as AsyncOps>::load_i64(&mut *self.conn, typed).await
+        send_boxed(<C::Backend as AsyncOps>::load_i64(&mut *self.conn, typed)).await
     }
     async fn load_text(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<String>> {
         let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
-        <C::Backend as AsyncOps>::load_text(&mut *self.conn, typed).await
+        send_boxed(<C::Backend as AsyncOps>::load_text(&mut *self.conn, typed)).await
     }
     async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
         diesel_async::SimpleAsyncConnection::batch_execute(&mut *self.conn, sql).await
