@@ -74,7 +74,9 @@ impl SoftDeleteHooks for Author {
                 return Ok(()); // another connection type: nothing to report
             };
             let live: i64 = Post::active().count().get_result(conn).await?;
-            println!("   (after_soft_delete_async, inside the transaction: live posts left: {live})");
+            println!(
+                "   (after_soft_delete_async, inside the transaction: live posts left: {live})"
+            );
             Ok(())
         })
     }

@@ -59,7 +59,7 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
 
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let app = web::router(demo::pool().map_err(|e| e.to_string())?);
+    let app = web::router(demo::pool().await.map_err(|e| e.to_string())?);
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let driver = Chromedriver::start(driver)?;

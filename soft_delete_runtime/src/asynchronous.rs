@@ -35,6 +35,7 @@
 //! type passed to the operation).
 
 use std::future::Future;
+use std::pin::Pin;
 
 use chrono::NaiveDateTime;
 
@@ -185,7 +186,10 @@ pub trait SoftDelete: crate::SoftDelete {
             let key = self.key_text();
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
-            engine::restore::restore_row(&mut e, meta, &*filter, &key, &options).await
+            boxed_send(engine::restore::restore_row(
+                &mut e, meta, &*filter, &key, &options,
+            ))
+            .await
         }
     }
 
@@ -236,7 +240,8 @@ pub trait SoftDelete: crate::SoftDelete {
         async move {
             let filter = self.key_filter();
             let meta = Self::Table::meta();
-            engine::export::export_tree(&mut engine::Awaiting::new(conn), meta, &*filter).await
+            let mut e = engine::Awaiting::new(conn);
+            boxed_send(engine::export::export_tree(&mut e, meta, &*filter)).await
         }
     }
 
@@ -269,6 +274,18 @@ pub trait SoftDelete: crate::SoftDelete {
 }
 
 impl<T: crate::SoftDelete> SoftDelete for T {}
+
+/// `future`, boxed as a `dyn Future + Send`: proved `Send` here, where its lifetimes are named.
+///
+/// Awaited inline, the futures of `restore_row` and `export_tree` make rustc fail to prove that
+/// a future holding them across an await (an axum handler, a spawned task) is `Send`
+/// ("implementation of `Send` is not general enough", rust-lang/rust#100013). One allocation
+/// per call.
+fn boxed_send<'a, T>(
+    future: impl Future<Output = T> + Send + 'a,
+) -> Pin<Box<dyn Future<Output = T> + Send + 'a>> {
+    Box::pin(future)
+}
 
 /// [`crate::ChangesetStore`]'s functions on a diesel-async connection, awaited:
 /// `Changeset::find(&mut conn, id).await`. Implemented by [`Changeset`] (only).

@@ -91,9 +91,9 @@ pub use connection::{BackendOf, SoftDeleteConnection};
 pub use declared::{DeclaredTable, NoDeletionId};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
-pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
 #[cfg(feature = "async")]
 pub use hooks::{AsyncHookFn, HookFuture};
+pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
 pub use key::{key_text, RowFilter};
 pub use meta::{
     CascadeEdge, ForeignKey, MarkerKind, NullableForeignKey, NullifyEdge, ProtectEdge, TableMeta,
