@@ -77,6 +77,7 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
     let client = browser.client.clone();
     let outcome = tokio::spawn(async move { scenarios(&mut browser).await }).await;
     client.close().await?;
+    let _ = std::fs::remove_file(demo::database_file());
     outcome.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 

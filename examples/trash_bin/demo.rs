@@ -2,6 +2,7 @@
 //! demo data.
 
 use std::error::Error;
+use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -29,7 +30,7 @@ pub type DbPool = Pool<Conn>;
 /// writes one transaction at a time, so the pool keeps one connection. On PostgreSQL or MySQL,
 /// build the pool from your database URL with deadpool's defaults instead.
 pub async fn pool() -> Result<DbPool, Box<dyn Error>> {
-    let file = std::env::temp_dir().join(format!("trash_bin-{}.sqlite", std::process::id()));
+    let file = database_file();
     let _ = std::fs::remove_file(&file); // a previous process's, with the same id
     let url = file
         .to_str()
@@ -41,6 +42,11 @@ pub async fn pool() -> Result<DbPool, Box<dyn Error>> {
     seed(&mut conn).await?;
     drop(conn); // back to the pool
     Ok(pool)
+}
+
+/// The demo's database: one file per process, in the temporary directory.
+pub fn database_file() -> PathBuf {
+    std::env::temp_dir().join(format!("trash_bin-{}.sqlite", std::process::id()))
 }
 
 const SCHEMA: &str = "
