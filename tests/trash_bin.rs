@@ -59,7 +59,7 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
 
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let app = web::router(demo::pool().map_err(|e| e.to_string())?);
+    let app = web::router(demo::pool().await.map_err(|e| e.to_string())?);
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let driver = Chromedriver::start(driver)?;
@@ -77,6 +77,7 @@ async fn staff_trash_bin_in_chromium() -> TestResult {
     let client = browser.client.clone();
     let outcome = tokio::spawn(async move { scenarios(&mut browser).await }).await;
     client.close().await?;
+    let _ = std::fs::remove_file(demo::database_file());
     outcome.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 

@@ -1,32 +1,52 @@
-//! The database: an in-memory SQLite behind an r2d2 pool, filled with demo data.
+//! The database: SQLite in a temporary file behind diesel-async's deadpool pool, filled with
+//! demo data.
 
 use std::error::Error;
+use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool};
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use soft_delete_runtime::asynchronous::migration;
+use soft_delete_runtime::asynchronous::prelude::*;
 use soft_delete_runtime::backend::Dialect;
-use soft_delete_runtime::migration;
-use soft_delete_runtime::prelude::*;
 
 use crate::models::*;
 
-pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
+/// SQLite's connection, run on tokio's blocking threads by diesel-async. On PostgreSQL or MySQL:
+/// `AsyncPgConnection` or `AsyncMysqlConnection`, and nothing else in the app changes.
+pub type Conn = SyncConnectionWrapper<SqliteConnection>;
 
-/// A pool over a fresh in-memory database holding the demo data.
+pub type DbPool = Pool<Conn>;
+
+/// A pool over a fresh database holding the demo data.
 ///
-/// An in-memory SQLite database lives as long as its connection, so this pool keeps exactly one
-/// connection, for ever. On PostgreSQL or MySQL, build the pool from your database URL with
-/// Diesel's defaults instead.
-pub fn pool() -> Result<DbPool, Box<dyn Error>> {
-    let pool = Pool::builder()
+/// A file, not `:memory:`: an in-memory database lives only as long as its connection, and the
+/// pool discards a connection whose request was cancelled in the middle of an operation (the
+/// browser went away: nothing was committed, and the connection reports itself broken). SQLite
+/// writes one transaction at a time, so the pool keeps one connection. On PostgreSQL or MySQL,
+/// build the pool from your database URL with deadpool's defaults instead.
+pub async fn pool() -> Result<DbPool, Box<dyn Error>> {
+    let file = database_file();
+    let _ = std::fs::remove_file(&file); // a previous process's, with the same id
+    let url = file
+        .to_str()
+        .ok_or("the temporary directory's path is not UTF-8")?;
+    let pool = Pool::builder(AsyncDieselConnectionManager::<Conn>::new(url))
         .max_size(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .build(ConnectionManager::new(":memory:"))?;
-    seed(&mut *pool.get()?)?;
+        .build()?;
+    let mut conn = pool.get().await?;
+    seed(&mut conn).await?;
+    drop(conn); // back to the pool
     Ok(pool)
+}
+
+/// The demo's database: one file per process, in the temporary directory.
+pub fn database_file() -> PathBuf {
+    std::env::temp_dir().join(format!("trash_bin-{}.sqlite", std::process::id()))
 }
 
 const SCHEMA: &str = "
@@ -61,27 +81,34 @@ INSERT INTO votes (id, post_id, member_id) VALUES
 ";
 
 /// Creates the tables and the demo data, including a few earlier deletions in the trash bin.
-pub fn seed(conn: &mut SqliteConnection) -> Result<(), Box<dyn Error>> {
-    migration::install(conn)?; // the runtime's changeset table
-    conn.batch_execute(SCHEMA)?;
+pub async fn seed(conn: &mut Conn) -> Result<(), Box<dyn Error>> {
+    migration::install(conn).await?; // the runtime's changeset table
+    conn.batch_execute(SCHEMA).await?;
     // Deleted members must not block a new member with the same email: unique among live rows.
     conn.batch_execute(&migration::unique_live_index::<members::table>(
         Dialect::Sqlite,
         &["email"],
-    ))?;
+    ))
+    .await?;
     // The indexes cascades and live reads use (`deletion_id`, foreign keys over live rows).
-    conn.batch_execute(&migration::recommended_indexes(Dialect::Sqlite).join("\n"))?;
+    conn.batch_execute(&migration::recommended_indexes(Dialect::Sqlite).join("\n"))
+        .await?;
 
     let spam = Comment::with_deleted()
         .find(2)
         .select(Comment::as_select())
-        .first(conn)?;
-    spam.soft_delete_with(conn, earlier("carol", "spam", 2)?)?;
+        .first(conn)
+        .await?;
+    spam.soft_delete_with(conn, earlier("carol", "spam", 2)?)
+        .await?;
     let draft = Post::with_deleted()
         .find(7)
         .select(Post::as_select())
-        .first(conn)?;
-    draft.soft_delete_with(conn, earlier("alice", "duplicate post", 3)?)?;
+        .first(conn)
+        .await?;
+    draft
+        .soft_delete_with(conn, earlier("alice", "duplicate post", 3)?)
+        .await?;
     for (id, actor, reason, day) in [
         (3, "alice", "asked to close the account", 4),
         (6, "bob", "spam account", 5),
@@ -90,8 +117,11 @@ pub fn seed(conn: &mut SqliteConnection) -> Result<(), Box<dyn Error>> {
         let member = Member::with_deleted()
             .find(id)
             .select(Member::as_select())
-            .first(conn)?;
-        member.soft_delete_with(conn, earlier(actor, reason, day)?)?;
+            .first(conn)
+            .await?;
+        member
+            .soft_delete_with(conn, earlier(actor, reason, day)?)
+            .await?;
     }
     Ok(())
 }

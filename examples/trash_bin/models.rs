@@ -7,7 +7,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use soft_delete_runtime::prelude::*;
+use soft_delete_runtime::asynchronous::prelude::*;
 use soft_delete_runtime::{Authorization, SoftDeleteHooks};
 
 use crate::staff;

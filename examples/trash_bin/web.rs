@@ -1,5 +1,6 @@
-//! Routes and handlers. Diesel is synchronous: each handler runs its database work on tokio's
-//! blocking threads ([`db`]) and renders a page, or redirects after a change (POST, then GET).
+//! Routes and handlers. Each handler checks a connection out of the pool, awaits its queries
+//! and the soft-delete operations on it, and renders a page, or redirects after a change (POST,
+//! then GET).
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
@@ -9,12 +10,14 @@ use axum::routing::{get, post};
 use axum::Router;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::pooled_connection::deadpool::PoolError;
+use diesel_async::RunQueryDsl;
 use maud::Markup;
 use serde::Deserialize;
-use soft_delete_runtime::prelude::*;
-use soft_delete_runtime::{ChangesetFilter, Erasure};
+use soft_delete_runtime::asynchronous::prelude::*;
+use soft_delete_runtime::ChangesetFilter;
 
-use crate::demo::DbPool;
+use crate::demo::{Conn, DbPool};
 use crate::models::*;
 use crate::pages::{self, PostView, TrashEntry};
 use crate::staff::{self, Acting};
@@ -39,32 +42,22 @@ pub fn router(pool: DbPool) -> Router {
         .with_state(pool)
 }
 
-/// Runs `work` with a pooled connection on a blocking thread.
-async fn db<T, F>(pool: &DbPool, work: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut SqliteConnection) -> Result<T, AppError> + Send + 'static,
-    T: Send + 'static,
-{
-    let pool = pool.clone();
-    tokio::task::spawn_blocking(move || work(&mut *pool.get()?)).await?
-}
-
 /// The live member `id`; a hidden or unknown one is `NotFound`, which the pages show as gone.
-fn live_member(conn: &mut SqliteConnection, id: i32) -> QueryResult<Member> {
+async fn live_member(conn: &mut Conn, id: i32) -> QueryResult<Member> {
     Member::active()
         .find(id)
         .select(Member::as_select())
         .first(conn)
+        .await
 }
 
 async fn members_page(State(pool): State<DbPool>, Acting(me): Acting) -> Result<Markup, AppError> {
-    let members = db(&pool, |conn| {
-        Ok(Member::active()
-            .order(members::name)
-            .select(Member::as_select())
-            .load(conn)?)
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    let members = Member::active()
+        .order(members::name)
+        .select(Member::as_select())
+        .load(&mut conn)
+        .await?;
     Ok(pages::members(me, &members))
 }
 
@@ -78,13 +71,11 @@ async fn add_member(
     State(pool): State<DbPool>,
     Form(new): Form<NewMember>,
 ) -> Result<Redirect, AppError> {
-    db(&pool, move |conn| {
-        diesel::insert_into(members::table)
-            .values((members::name.eq(new.name), members::email.eq(new.email)))
-            .execute(conn)?;
-        Ok(())
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    diesel::insert_into(members::table)
+        .values((members::name.eq(new.name), members::email.eq(new.email)))
+        .execute(&mut conn)
+        .await?;
     Ok(Redirect::to("/"))
 }
 
@@ -99,17 +90,15 @@ async fn set_active(
     Path(id): Path<i32>,
     Form(form): Form<SetActive>,
 ) -> Result<Redirect, AppError> {
-    db(&pool, move |conn| {
-        let updated = diesel::update(Member::active().find(id))
-            .set(members::is_active.eq(form.active))
-            .execute(conn)?;
-        match updated {
-            0 => Err(DieselError::NotFound.into()),
-            _ => Ok(()),
-        }
-    })
-    .await?;
-    Ok(Redirect::to("/"))
+    let mut conn = pool.get().await?;
+    let updated = diesel::update(Member::active().find(id))
+        .set(members::is_active.eq(form.active))
+        .execute(&mut conn)
+        .await?;
+    match updated {
+        0 => Err(AppError::gone()),
+        _ => Ok(Redirect::to("/")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -139,12 +128,14 @@ async fn delete_member(
     Form(form): Form<Reason>,
 ) -> Result<Redirect, AppError> {
     let reason = form.required()?;
-    db(&pool, move |conn| {
-        let member = live_member(conn, id)?;
-        member.soft_delete_with(conn, DeleteOptions::new().actor(me.name).reason(reason))?;
-        Ok(())
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    let member = live_member(&mut conn, id).await?;
+    member
+        .soft_delete_with(
+            &mut conn,
+            DeleteOptions::new().actor(me.name).reason(reason),
+        )
+        .await?;
     Ok(Redirect::to("/"))
 }
 
@@ -160,11 +151,9 @@ async fn export_member(
             "Only an administrator may export a member's data.",
         ));
     }
-    let json = db(&pool, move |conn| {
-        let member = live_member(conn, id)?;
-        Ok(member.export_tree(conn)?)
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    let member = live_member(&mut conn, id).await?;
+    let json = member.export_tree(&mut conn).await?;
     let headers = [
         (CONTENT_TYPE, "application/json".to_owned()),
         (
@@ -184,58 +173,58 @@ async fn erase_member(
     Form(form): Form<Reason>,
 ) -> Result<Redirect, AppError> {
     let reason = form.required()?;
-    db(&pool, move |conn| {
-        let member = live_member(conn, id)?;
-        member.erase(conn, EraseOptions::new().actor(me.name).reason(reason))?;
-        Ok(())
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    let member = live_member(&mut conn, id).await?;
+    member
+        .erase(&mut conn, EraseOptions::new().actor(me.name).reason(reason))
+        .await?;
     Ok(Redirect::to("/trash"))
 }
 
 async fn posts_page(State(pool): State<DbPool>, Acting(me): Acting) -> Result<Markup, AppError> {
-    let posts = db(&pool, |conn| {
-        let (posts, authors): (Vec<Post>, Vec<String>) = Post::active()
-            .inner_join(members::table)
-            .filter(Member::is_live())
-            .order(posts::id)
-            .select((Post::as_select(), members::name))
-            .load::<(Post, String)>(conn)?
-            .into_iter()
-            .unzip();
-        let comments = Comment::belonging_to(&posts)
-            .active()
-            .order(comments::id)
-            .select(Comment::as_select())
-            .load(conn)?
-            .grouped_by(&posts);
-        // A vote whose voter is gone (erased, or deleted and not restored) shows "Deleted user".
-        let live_voter = votes::member_id
-            .eq(members::id.nullable())
-            .and(Member::is_live());
-        let votes = Vote::belonging_to(&posts)
-            .active()
-            .left_join(members::table.on(live_voter))
-            .order(votes::id)
-            .select((Vote::as_select(), members::name.nullable()))
-            .load::<(Vote, Option<String>)>(conn)?
-            .grouped_by(&posts);
-        Ok(posts
-            .into_iter()
-            .zip(authors)
-            .zip(comments.into_iter().zip(votes))
-            .map(|((post, author), (comments, votes))| PostView {
-                post,
-                author,
-                comments: comments.into_iter().map(|c| c.body).collect(),
-                voters: votes
-                    .into_iter()
-                    .map(|(_, name)| name.unwrap_or_else(|| "Deleted user".into()))
-                    .collect(),
-            })
-            .collect::<Vec<_>>())
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    let (posts, authors): (Vec<Post>, Vec<String>) = Post::active()
+        .inner_join(members::table)
+        .filter(Member::is_live())
+        .order(posts::id)
+        .select((Post::as_select(), members::name))
+        .load::<(Post, String)>(&mut conn)
+        .await?
+        .into_iter()
+        .unzip();
+    let comments = Comment::belonging_to(&posts)
+        .active()
+        .order(comments::id)
+        .select(Comment::as_select())
+        .load(&mut conn)
+        .await?
+        .grouped_by(&posts);
+    // A vote whose voter is gone (erased, or deleted and not restored) shows "Deleted user".
+    let live_voter = votes::member_id
+        .eq(members::id.nullable())
+        .and(Member::is_live());
+    let votes = Vote::belonging_to(&posts)
+        .active()
+        .left_join(members::table.on(live_voter))
+        .order(votes::id)
+        .select((Vote::as_select(), members::name.nullable()))
+        .load::<(Vote, Option<String>)>(&mut conn)
+        .await?
+        .grouped_by(&posts);
+    let posts: Vec<PostView> = posts
+        .into_iter()
+        .zip(authors)
+        .zip(comments.into_iter().zip(votes))
+        .map(|((post, author), (comments, votes))| PostView {
+            post,
+            author,
+            comments: comments.into_iter().map(|c| c.body).collect(),
+            voters: votes
+                .into_iter()
+                .map(|(_, name)| name.unwrap_or_else(|| "Deleted user".into()))
+                .collect(),
+        })
+        .collect();
     Ok(pages::posts(me, &posts))
 }
 
@@ -249,33 +238,28 @@ async fn trash_page(
     Acting(me): Acting,
     Query(Page { before }): Query<Page>,
 ) -> Result<Markup, AppError> {
-    let (entries, older, erasures) = db(&pool, move |conn| {
-        // Keyset paging, newest first; one changeset more than a page tells if there is another.
-        let mut filter = ChangesetFilter::new().limit(PAGE as i64 + 1);
-        filter.before_id = before;
-        let mut changesets = Changeset::list(conn, &filter)?;
-        let older = (changesets.len() > PAGE).then(|| {
-            changesets.truncate(PAGE);
-            changesets[PAGE - 1].id
+    let mut conn = pool.get().await?;
+    // Keyset paging, newest first; one changeset more than a page tells if there is another.
+    let mut filter = ChangesetFilter::new().limit(PAGE as i64 + 1);
+    filter.before_id = before;
+    let mut changesets = Changeset::list(&mut conn, &filter).await?;
+    let older = (changesets.len() > PAGE).then(|| {
+        changesets.truncate(PAGE);
+        changesets[PAGE - 1].id
+    });
+    let mut entries = Vec::with_capacity(changesets.len());
+    for changeset in changesets {
+        entries.push(TrashEntry {
+            rows: Changeset::rows(&mut conn, changeset.id).await?,
+            subject: subject(&mut conn, &changeset).await?,
+            changeset,
         });
-        let entries = changesets
-            .into_iter()
-            .map(|changeset| {
-                Ok(TrashEntry {
-                    rows: Changeset::rows(conn, changeset.id)?,
-                    subject: subject(conn, &changeset)?,
-                    changeset,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        // Erasures are rare: the first page shows the newest ones.
-        let erasures = match before {
-            None => Erasure::list_page(conn, None, ERASURES as i64)?,
-            Some(_) => Vec::new(),
-        };
-        Ok((entries, older, erasures))
-    })
-    .await?;
+    }
+    // Erasures are rare: the first page shows the newest ones.
+    let erasures = match before {
+        None => Erasure::list_page(&mut conn, None, ERASURES as i64).await?,
+        Some(_) => Vec::new(),
+    };
     Ok(pages::trash(
         me,
         &entries,
@@ -286,7 +270,7 @@ async fn trash_page(
 }
 
 /// What a changeset started from, in words: "member “Ada Lovelace”".
-fn subject(conn: &mut SqliteConnection, changeset: &Changeset) -> QueryResult<String> {
+async fn subject(conn: &mut Conn, changeset: &Changeset) -> QueryResult<String> {
     let table = changeset.root_table.as_str();
     let Some(id) = changeset
         .root_key
@@ -298,15 +282,23 @@ fn subject(conn: &mut SqliteConnection, changeset: &Changeset) -> QueryResult<St
     let (kind, name): (_, QueryResult<String>) = match table {
         "members" => (
             "member",
-            members::table.find(id).select(members::name).first(conn),
+            members::table
+                .find(id)
+                .select(members::name)
+                .first(conn)
+                .await,
         ),
         "posts" => (
             "post",
-            posts::table.find(id).select(posts::title).first(conn),
+            posts::table.find(id).select(posts::title).first(conn).await,
         ),
         "comments" => (
             "comment",
-            comments::table.find(id).select(comments::body).first(conn),
+            comments::table
+                .find(id)
+                .select(comments::body)
+                .first(conn)
+                .await,
         ),
         _ => return Ok(format!("{table} #{id}")),
     };
@@ -322,11 +314,9 @@ async fn restore(
     Acting(me): Acting,
     Path(id): Path<i64>,
 ) -> Result<Redirect, AppError> {
-    db(&pool, move |conn| {
-        Changeset::restore_with(conn, id, &RestoreOptions::new().actor(me.name))?;
-        Ok(())
-    })
-    .await?;
+    let mut conn = pool.get().await?;
+    let options = RestoreOptions::new().actor(me.name);
+    Changeset::restore_with(&mut conn, id, &options).await?;
     Ok(Redirect::to("/trash"))
 }
 
@@ -425,14 +415,8 @@ impl From<DieselError> for AppError {
     }
 }
 
-impl From<diesel::r2d2::PoolError> for AppError {
-    fn from(e: diesel::r2d2::PoolError) -> Self {
+impl From<PoolError> for AppError {
+    fn from(e: PoolError) -> Self {
         AppError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
-    }
-}
-
-impl From<tokio::task::JoinError> for AppError {
-    fn from(e: tokio::task::JoinError) -> Self {
-        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
     }
 }

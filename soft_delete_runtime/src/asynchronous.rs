@@ -185,7 +185,10 @@ pub trait SoftDelete: crate::SoftDelete {
             let key = self.key_text();
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
-            engine::restore::restore_row(&mut e, meta, &*filter, &key, &options).await
+            engine::send_boxed(engine::restore::restore_row(
+                &mut e, meta, &*filter, &key, &options,
+            ))
+            .await
         }
     }
 
@@ -236,7 +239,8 @@ pub trait SoftDelete: crate::SoftDelete {
         async move {
             let filter = self.key_filter();
             let meta = Self::Table::meta();
-            engine::export::export_tree(&mut engine::Awaiting::new(conn), meta, &*filter).await
+            let mut e = engine::Awaiting::new(conn);
+            engine::send_boxed(engine::export::export_tree(&mut e, meta, &*filter)).await
         }
     }
 
@@ -395,12 +399,12 @@ pub mod migration {
 /// Everything a model file needs on diesel-async connections:
 /// `use soft_delete_runtime::asynchronous::prelude::*;` in place of the synchronous prelude.
 pub mod prelude {
+    pub use crate::dsl::SoftDeleteDsl;
+    pub use crate::error::SoftDeleteError;
+    pub use crate::options::{DeleteOptions, EraseOptions, RestoreOptions};
+    pub use crate::record::{Changeset, Erasure};
     #[cfg(feature = "derive")]
     pub use crate::SoftDeletable;
-    pub use crate::{
-        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDeleteDsl,
-        SoftDeleteError,
-    };
 
     pub use super::{ChangesetStore, ErasureStore, SoftDelete};
 }

@@ -38,6 +38,9 @@ mod qualified;
 mod reads;
 #[path = "single_table.rs"]
 mod single_table;
+#[cfg(feature = "async")]
+#[path = "spawned.rs"]
+mod spawned;
 #[path = "split.rs"]
 mod split;
 #[path = "table_names.rs"]

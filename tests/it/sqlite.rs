@@ -34,6 +34,9 @@ mod policies;
 mod reads;
 #[path = "single_table.rs"]
 mod single_table;
+#[cfg(feature = "async")]
+#[path = "spawned.rs"]
+mod spawned;
 #[path = "split.rs"]
 mod split;
 #[path = "table_names.rs"]
