@@ -91,6 +91,8 @@ pub use connection::{BackendOf, SoftDeleteConnection};
 pub use declared::{DeclaredTable, NoDeletionId};
 pub use dsl::{Active, OnlyDeleted, SoftDeleteDsl, SoftDeleteSource};
 pub use error::{retry, SoftDeleteError};
+#[cfg(feature = "async")]
+pub use hooks::{AsyncHookFn, HookFuture};
 pub use hooks::{Authorization, AuthorizeFn, HookContext, HookFn, HookFns, SoftDeleteHooks};
 pub use key::{key_text, RowFilter};
 pub use meta::{
