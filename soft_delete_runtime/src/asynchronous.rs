@@ -27,8 +27,11 @@
 //! Only a `COMMIT` already sent when the future is dropped still lands: then the whole
 //! operation is committed, never a part of it. (On SQLite, diesel-async's `SyncConnectionWrapper`
 //! waits, when dropped, for the statement running on tokio's blocking pool, with
-//! `block_in_place`: drop its futures on a multi-thread runtime.) Pooled connections (`deadpool::managed::Object`, bb8's `PooledConnection`) are
-//! diesel-async connections: pass `&mut *pooled` (or `&mut pooled`) as a plain one.
+//! `block_in_place`: drop its futures on a multi-thread runtime.)
+//!
+//! Pooled connections (`deadpool::managed::Object`, bb8's `PooledConnection`) are diesel-async
+//! connections: pass `&mut *pooled` as a plain one (or `&mut pooled` when the pooled connection
+//! does not borrow its pool: deadpool's, bb8's `get_owned()`).
 //!
 //! The operations are the synchronous ones, statement for statement: one engine sends them,
 //! driven by an executor that awaits each statement on the diesel-async connection (see

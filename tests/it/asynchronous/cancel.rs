@@ -32,7 +32,7 @@ use super::super::rows::{author, snapshot};
 use super::{add_tree, live_tree, name, open, AsyncConn, Conn, Db};
 use crate::common::models::*;
 use crate::common::schema::*;
-use crate::common::{at, Settle, TestDb};
+use crate::common::{at, TestDb};
 
 /// The big tree's size: author 1's posts, and comments per post.
 const POSTS: i32 = 50;
@@ -218,7 +218,6 @@ async fn cut_everywhere<T: std::fmt::Debug>(
         }
         let (sent, last) = recorder.seen();
         cuts.statements.push(sent);
-        aconn.settle().await;
         let next = next_operation(&mut aconn, &two).await;
         drop(aconn);
         match next {

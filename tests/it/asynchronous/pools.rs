@@ -1,6 +1,7 @@
 //! Pooled connections (deadpool and bb8, through diesel-async's `AsyncDieselConnectionManager`):
-//! every operation takes the pooled object itself (`&mut pooled`) or the connection in it
-//! (`&mut *pooled`), and a connection handed back after an operation serves the next checkout.
+//! every operation takes the pooled object itself (`&mut pooled`: deadpool's `Object`, bb8's
+//! `get_owned()`) or the connection in it (`&mut *pooled`: any of them, bb8's `get()` too), and a
+//! connection handed back after an operation serves the next checkout.
 
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::{bb8, deadpool};
@@ -97,9 +98,11 @@ async fn bb8_connections() {
         .build(manager)
         .await
         .expect("pool");
-    let mut first = pool.get().await.expect("checkout");
+    // `get_owned`: a `PooledConnection<'static, _>`, which passes as `&mut pooled`; one that
+    // borrows the pool passes as `&mut *pooled`.
+    let mut first = pool.get_owned().await.expect("checkout");
     let mut second = pool.get().await.expect("checkout");
-    exercise(&mut *first, &mut *second, &mut conn).await;
+    exercise(&mut first, &mut *second, &mut conn).await;
     drop((first, second));
 
     let mut again = pool.get().await.expect("checkout after use");

@@ -59,37 +59,3 @@ impl StatementCounter {
         self.0.swap(0, Ordering::SeqCst)
     }
 }
-
-/// Waits until no statement of a dropped operation still runs on a diesel-async connection.
-///
-/// SQLite's `SyncConnectionWrapper` runs each statement on tokio's blocking pool; when the
-/// future awaiting it is dropped, the statement runs on, holding the wrapped connection, and
-/// the wrapper panics if its transaction state is asked for meanwhile. The servers' connections
-/// have nothing running on this side.
-#[cfg(feature = "async")]
-pub trait Settle {
-    /// Returns once the connection is the caller's alone again.
-    fn settle(&mut self) -> impl std::future::Future<Output = ()> + Send;
-}
-
-#[cfg(all(feature = "async", feature = "sqlite"))]
-impl Settle
-    for diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>
-{
-    async fn settle(&mut self) {
-        // Queued behind the running statement on the connection's mutex; the statement's task
-        // lets go of the connection just after it unlocks, hence the short pause.
-        let _ = self.spawn_blocking(|_| Ok(())).await;
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-    }
-}
-
-#[cfg(all(feature = "async", feature = "postgres"))]
-impl Settle for diesel_async::AsyncPgConnection {
-    async fn settle(&mut self) {}
-}
-
-#[cfg(all(feature = "async", feature = "mysql"))]
-impl Settle for diesel_async::AsyncMysqlConnection {
-    async fn settle(&mut self) {}
-}
