@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 
 use diesel::connection::InstrumentationEvent;
-
 use diesel::prelude::*;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;

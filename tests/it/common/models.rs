@@ -378,6 +378,7 @@ pub struct LedgerLine {
 }
 
 /// The reason the ledger lines' hook vetoes.
+#[cfg(feature = "async")]
 pub const VETO_IN_LINES: &str = "veto-in-lines";
 
 impl SoftDeleteHooks for Ledger {
