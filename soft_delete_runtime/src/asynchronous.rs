@@ -403,10 +403,10 @@ pub mod migration {
 pub mod prelude {
     #[cfg(feature = "derive")]
     pub use crate::SoftDeletable;
-    pub use crate::{
-        Changeset, DeleteOptions, EraseOptions, Erasure, RestoreOptions, SoftDeleteDsl,
-        SoftDeleteError,
-    };
+    pub use crate::dsl::SoftDeleteDsl;
+    pub use crate::error::SoftDeleteError;
+    pub use crate::options::{DeleteOptions, EraseOptions, RestoreOptions};
+    pub use crate::record::{Changeset, Erasure};
 
     pub use super::{ChangesetStore, ErasureStore, SoftDelete};
 }
