@@ -401,12 +401,12 @@ pub mod migration {
 /// Everything a model file needs on diesel-async connections:
 /// `use soft_delete_runtime::asynchronous::prelude::*;` in place of the synchronous prelude.
 pub mod prelude {
-    #[cfg(feature = "derive")]
-    pub use crate::SoftDeletable;
     pub use crate::dsl::SoftDeleteDsl;
     pub use crate::error::SoftDeleteError;
     pub use crate::options::{DeleteOptions, EraseOptions, RestoreOptions};
     pub use crate::record::{Changeset, Erasure};
+    #[cfg(feature = "derive")]
+    pub use crate::SoftDeletable;
 
     pub use super::{ChangesetStore, ErasureStore, SoftDelete};
 }
