@@ -146,7 +146,7 @@ pub trait SoftDeleteHooks {
     }
     /// Who may restore a changeset whose root row is in this table (or a row of this table
     /// restored on its own). Asked once per restore, before anything is written, by
-    /// [`Changeset::restore`] and `row.restore()` alike; return
+    /// [`Changeset::restore`](crate::ChangesetStore::restore) and `row.restore()` alike; return
     /// [`Err(req.refuse(..))`](Authorization::refuse) to refuse, and nothing changes.
     ///
     /// ```

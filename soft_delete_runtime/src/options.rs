@@ -134,7 +134,7 @@ impl EraseOptions {
     }
 }
 
-/// What [`Changeset::redact_actor_with`](crate::Changeset::redact_actor_with) rewrites.
+/// What [`Changeset::redact_actor_with`](crate::ChangesetStore::redact_actor_with) rewrites.
 ///
 /// ```
 /// # use soft_delete_runtime::RedactOptions;

@@ -93,7 +93,7 @@ impl NewChangeset<'_> {
     }
 }
 
-/// Which changesets [`Changeset::list`] returns: newest first, one page at a time.
+/// Which changesets [`Changeset::list`](crate::ChangesetStore::list) returns: newest first, one page at a time.
 ///
 /// ```
 /// # use soft_delete_runtime::ChangesetFilter;
@@ -175,7 +175,7 @@ impl ChangesetFilter {
     }
 }
 
-/// The keys one changeset hides in one table (from [`Changeset::rows`]).
+/// The keys one changeset hides in one table (from [`Changeset::rows`](crate::ChangesetStore::rows)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangesetRows {
     /// SQL name of the table.
@@ -187,7 +187,7 @@ pub struct ChangesetRows {
 /// One erasure, as recorded in `soft_delete_erasures`: which row of which table was erased,
 /// when, by whom and why, and how many rows per table went — never the erased data.
 ///
-/// Returned by `row.erase(..)`; [`Erasure::list`](Erasure::list) pages through the records.
+/// Returned by `row.erase(..)`; [`Erasure::list`](crate::ErasureStore::list) pages through the records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erasure {
     /// Erasure id (its own sequence, distinct from changeset ids).
