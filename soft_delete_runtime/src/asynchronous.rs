@@ -22,10 +22,16 @@
 //! Every future here is `Send` (spawn it, serve it from an axum handler) and can be dropped at
 //! any await point, by a timeout or a client going away: the operation's transaction is then
 //! never committed, and the connection reports itself broken (its transaction manager is in the
-//! error state, or, on SQLite's `SyncConnectionWrapper`, the transaction is still open), which
-//! makes pools (deadpool, bb8) discard it, and the database roll the transaction back when it
-//! closes. Pooled connections (`deadpool::managed::Object`, bb8's `PooledConnection`) are
-//! diesel-async connections: pass `&mut *pooled` (or `&mut pooled`) as a plain one.
+//! error state: later transactions on it fail with `BrokenTransactionManager`), which makes
+//! pools (deadpool, bb8) discard it, and the database roll the transaction back when it closes.
+//! Only a `COMMIT` already sent when the future is dropped still lands: then the whole
+//! operation is committed, never a part of it. (On SQLite, diesel-async's `SyncConnectionWrapper`
+//! waits, when dropped, for the statement running on tokio's blocking pool, with
+//! `block_in_place`: drop its futures on a multi-thread runtime.)
+//!
+//! Pooled connections (`deadpool::managed::Object`, bb8's `PooledConnection`) are diesel-async
+//! connections: pass `&mut *pooled` as a plain one (or `&mut pooled` when the pooled connection
+//! does not borrow its pool: deadpool's, bb8's `get_owned()`).
 //!
 //! The operations are the synchronous ones, statement for statement: one engine sends them,
 //! driven by an executor that awaits each statement on the diesel-async connection (see
@@ -95,7 +101,7 @@ pub trait SoftDelete: crate::SoftDelete {
     fn soft_delete<C>(
         &self,
         conn: &mut C,
-    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>>
+    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
@@ -108,17 +114,19 @@ pub trait SoftDelete: crate::SoftDelete {
         &self,
         conn: &mut C,
         options: DeleteOptions,
-    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>>
+    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
     {
+        // The key is read here, outside the future, which so holds no `&Self` (models need
+        // not be `Sync` for the future to be `Send`).
+        let (filter, key) = (self.key_filter(), self.key_text());
         async move {
-            let filter = self.key_filter();
             let root = engine::soft_delete::Root {
                 meta: Self::Table::meta(),
                 filter: &*filter,
-                key: Some(self.key_text()),
+                key: Some(key),
             };
             engine::soft_delete::soft_delete(&mut engine::Awaiting::new(conn), root, &options).await
         }
@@ -128,7 +136,7 @@ pub trait SoftDelete: crate::SoftDelete {
     fn soft_delete_where<C, P>(
         conn: &mut C,
         predicate: P,
-    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>>
+    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
@@ -142,7 +150,7 @@ pub trait SoftDelete: crate::SoftDelete {
         conn: &mut C,
         predicate: P,
         options: DeleteOptions,
-    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>>
+    ) -> impl Future<Output = Result<Changeset, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
@@ -162,7 +170,7 @@ pub trait SoftDelete: crate::SoftDelete {
     fn restore<C>(
         &self,
         conn: &mut C,
-    ) -> impl Future<Output = Result<RestoreReport, SoftDeleteError>>
+    ) -> impl Future<Output = Result<RestoreReport, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
@@ -175,14 +183,13 @@ pub trait SoftDelete: crate::SoftDelete {
         &self,
         conn: &mut C,
         options: RestoreOptions,
-    ) -> impl Future<Output = Result<RestoreReport, SoftDeleteError>>
+    ) -> impl Future<Output = Result<RestoreReport, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
     {
+        let (filter, key) = (self.key_filter(), self.key_text());
         async move {
-            let filter = self.key_filter();
-            let key = self.key_text();
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
             engine::send_boxed(engine::restore::restore_row(
@@ -196,13 +203,13 @@ pub trait SoftDelete: crate::SoftDelete {
     fn hard_delete<C>(
         &self,
         conn: &mut C,
-    ) -> impl Future<Output = Result<TableCounts, SoftDeleteError>>
+    ) -> impl Future<Output = Result<TableCounts, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
     {
+        let filter = self.key_filter();
         async move {
-            let filter = self.key_filter();
             let meta = Self::Table::meta();
             engine::remove::hard_delete(&mut engine::Awaiting::new(conn), meta, &*filter).await
         }
@@ -213,14 +220,13 @@ pub trait SoftDelete: crate::SoftDelete {
         &self,
         conn: &mut C,
         options: EraseOptions,
-    ) -> impl Future<Output = Result<Erasure, SoftDeleteError>>
+    ) -> impl Future<Output = Result<Erasure, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
     {
+        let (filter, key) = (self.key_filter(), self.key_text());
         async move {
-            let filter = self.key_filter();
-            let key = self.key_text();
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
             engine::erase::erase(&mut e, meta, &*filter, &key, &options).await
@@ -231,13 +237,13 @@ pub trait SoftDelete: crate::SoftDelete {
     fn export_tree<C>(
         &self,
         conn: &mut C,
-    ) -> impl Future<Output = Result<serde_json::Value, SoftDeleteError>>
+    ) -> impl Future<Output = Result<serde_json::Value, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         Self: KeyFilter<C::Backend>,
     {
+        let filter = self.key_filter();
         async move {
-            let filter = self.key_filter();
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
             engine::send_boxed(engine::export::export_tree(&mut e, meta, &*filter)).await
@@ -248,7 +254,7 @@ pub trait SoftDelete: crate::SoftDelete {
     fn purge<C>(
         conn: &mut C,
         older_than: NaiveDateTime,
-    ) -> impl Future<Output = Result<PurgeReport, SoftDeleteError>>
+    ) -> impl Future<Output = Result<PurgeReport, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,
@@ -260,7 +266,7 @@ pub trait SoftDelete: crate::SoftDelete {
     fn purge_with<C>(
         conn: &mut C,
         options: PurgeOptions,
-    ) -> impl Future<Output = Result<PurgeReport, SoftDeleteError>>
+    ) -> impl Future<Output = Result<PurgeReport, SoftDeleteError>> + Send
     where
         C: SoftDeleteAsyncConnection,
         <Self::Table as SoftDeleteTable>::Strategy: TimestampedStrategy,

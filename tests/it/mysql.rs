@@ -9,7 +9,7 @@ type AsyncConn = diesel_async::AsyncMysqlConnection;
 mod rows;
 
 #[cfg(feature = "async")]
-#[path = "asynchronous.rs"]
+#[path = "asynchronous/mod.rs"]
 mod asynchronous;
 #[path = "backends.rs"]
 mod backends;
@@ -23,6 +23,8 @@ mod concurrency;
 mod fault_injection;
 #[path = "indexes.rs"]
 mod indexes;
+#[path = "invariants.rs"]
+mod invariants;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "model_based.rs"]

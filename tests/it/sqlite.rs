@@ -10,7 +10,7 @@ type AsyncConn =
 mod rows;
 
 #[cfg(feature = "async")]
-#[path = "asynchronous.rs"]
+#[path = "asynchronous/mod.rs"]
 mod asynchronous;
 #[path = "backends.rs"]
 mod backends;
@@ -22,6 +22,9 @@ mod composite;
 mod fault_injection;
 #[path = "indexes.rs"]
 mod indexes;
+#[cfg(feature = "async")]
+#[path = "invariants.rs"]
+mod invariants;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "model_based.rs"]

@@ -249,23 +249,19 @@ impl<'c, C: crate::connection::SoftDeleteAsyncConnection> Awaiting<'c, C> {
 #[cfg(feature = "async")]
 impl<C: crate::connection::SoftDeleteAsyncConnection> Drop for Awaiting<'_, C> {
     fn drop(&mut self) {
-        if self.open > 0 && !shares_its_connection::<C>() {
+        // The operation's future drops the statement it was awaiting before this executor (the
+        // statement borrows it). On SQLite's `SyncConnectionWrapper` that drop waits for the
+        // statement running on the blocking pool to finish (diesel-async 0.9.2), so the wrapped
+        // connection and its transaction state are the wrapper's alone again here. Left open
+        // instead, its transaction would take every later operation on the connection as a
+        // savepoint that nobody commits.
+        if self.open > 0 {
             <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
                 self.conn,
             )
             .set_in_error();
         }
     }
-}
-
-/// Whether `C` reaches SQLite through diesel-async's `SyncConnectionWrapper` (the only async
-/// SQLite connection there is, pooled or not), whose transaction state lives in the wrapped
-/// connection, which a statement still running on the blocking pool after the future was
-/// dropped holds: reaching it then panics. Such a connection still has the open transaction,
-/// which pools take as broken.
-#[cfg(feature = "async")]
-fn shares_its_connection<C: crate::connection::SoftDeleteAsyncConnection>() -> bool {
-    <C::Backend as SoftDeleteBackend>::DIALECT == crate::backend::Dialect::Sqlite
 }
 
 /// `future` as a boxed `dyn Future + Send`, proved `Send` where its lifetimes are named.

@@ -352,3 +352,109 @@ pub struct Bill {
     pub amount: i32,
     pub deleted_at: Option<NaiveDateTime>,
 }
+
+/// Async hooks (feature `async`): soft-deleting or restoring a ledger writes an `audit_log` row
+/// on the operation's own connection, inside its transaction ([`audit`]).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = ledgers)]
+#[soft_delete(cascade(ledger_lines::ledger_id), hooks)]
+pub struct Ledger {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Cascaded from [`Ledger`]; its `after_soft_delete_async` hook, which runs after the ledger's,
+/// vetoes an operation whose reason is [`VETO_IN_LINES`].
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = ledger_lines)]
+#[soft_delete(hooks)]
+pub struct LedgerLine {
+    pub id: i32,
+    pub ledger_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// The reason the ledger lines' hook vetoes.
+#[cfg(feature = "async")]
+pub const VETO_IN_LINES: &str = "veto-in-lines";
+
+impl SoftDeleteHooks for Ledger {
+    #[cfg(feature = "async")]
+    fn after_soft_delete_async<'c>(
+        ctx: &'c mut HookContext<'_>,
+    ) -> soft_delete_runtime::HookFuture<'c> {
+        Box::pin(async move { audit::write(ctx, "soft_delete").await })
+    }
+    #[cfg(feature = "async")]
+    fn after_restore_async<'c>(
+        ctx: &'c mut HookContext<'_>,
+    ) -> soft_delete_runtime::HookFuture<'c> {
+        Box::pin(async move { audit::write(ctx, "restore").await })
+    }
+}
+
+impl SoftDeleteHooks for LedgerLine {
+    #[cfg(feature = "async")]
+    fn after_soft_delete_async<'c>(
+        ctx: &'c mut HookContext<'_>,
+    ) -> soft_delete_runtime::HookFuture<'c> {
+        Box::pin(async move {
+            if ctx.reason == Some(VETO_IN_LINES) {
+                return Err(ctx.abort("ledger lines veto this reason"));
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The audit rows the ledger hooks write, awaited on whichever diesel-async connection the
+/// operation runs on.
+#[cfg(feature = "async")]
+pub mod audit {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use soft_delete_runtime::{HookContext, SoftDeleteError};
+
+    use crate::common::schema::audit_log;
+
+    /// Inserts the audit row of `event` for the operation `ctx` describes, on its connection.
+    pub async fn write(
+        ctx: &mut HookContext<'_>,
+        event: &'static str,
+    ) -> Result<(), SoftDeleteError> {
+        let row = (
+            audit_log::event.eq(event),
+            audit_log::changeset_id.eq(ctx.changeset_id),
+            audit_log::touched.eq(ctx.rows.unwrap_or(0) as i64),
+        );
+        #[cfg(feature = "postgres")]
+        if let Some(conn) = ctx.connection::<diesel_async::AsyncPgConnection>() {
+            diesel::insert_into(audit_log::table)
+                .values(row)
+                .execute(conn)
+                .await?;
+            return Ok(());
+        }
+        #[cfg(feature = "mysql")]
+        if let Some(conn) = ctx.connection::<diesel_async::AsyncMysqlConnection>() {
+            diesel::insert_into(audit_log::table)
+                .values(row)
+                .execute(conn)
+                .await?;
+            return Ok(());
+        }
+        type Sqlite =
+            diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
+        if let Some(conn) = ctx.connection::<Sqlite>() {
+            diesel::insert_into(audit_log::table)
+                .values(row)
+                .execute(conn)
+                .await?;
+            return Ok(());
+        }
+        Err(ctx.abort("the audit hook runs on the suites' diesel-async connections only"))
+    }
+}

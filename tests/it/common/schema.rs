@@ -2,7 +2,8 @@
 //! `soft_delete_fixtures`), tags joined to posts through `post_tags` (a row with two cascade
 //! parents), a self-referencing category tree, an `invoices` table that protects posts, users
 //! with a live-only unique email, and a table using the bool flag strategy; a diamond
-//! (projects → milestones → tasks, projects → tasks) whose leaf, tasks, `timesheets` protect.
+//! (projects → milestones → tasks, projects → tasks) whose leaf, tasks, `timesheets` protect;
+//! ledgers → ledger lines with async hooks that write to `audit_log`.
 
 soft_delete_fixtures::blog_tables!();
 
@@ -226,10 +227,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Async hooks: a ledger's `after_*_async` hooks write to `audit_log` inside the operation.
+    ledgers (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Cascaded from ledgers; its `after_soft_delete_async` hook vetoes on demand.
+    ledger_lines (id) {
+        id -> Integer,
+        ledger_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// No model: what the ledger hooks record.
+    audit_log (id) {
+        id -> Integer,
+        event -> Text,
+        changeset_id -> Nullable<BigInt>,
+        touched -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
-    authors, posts, comments, tags, post_tags, categories, invoices, users, notes, projects,
-    milestones, tasks, timesheets, shelves, books, entries, replies, members, threads, votes,
-    logins, bills, bookmarks
+    authors,
+    posts,
+    comments,
+    tags,
+    post_tags,
+    categories,
+    invoices,
+    users,
+    notes,
+    projects,
+    milestones,
+    tasks,
+    timesheets,
+    shelves,
+    books,
+    entries,
+    replies,
+    members,
+    threads,
+    votes,
+    logins,
+    bills,
+    bookmarks,
+    ledgers,
+    ledger_lines,
+    audit_log
 );
 
 /// `CREATE TABLE` statements of the tables beyond the blog, with the placeholders of
@@ -283,6 +337,11 @@ CREATE TABLE bills (id {pk}, member_id INTEGER NOT NULL, amount INTEGER NOT NULL
     FOREIGN KEY (member_id) REFERENCES members (id));
 CREATE TABLE bookmarks (id {pk}, thread_id INTEGER, note VARCHAR(200) NOT NULL,
     FOREIGN KEY (thread_id) REFERENCES threads (id));
+CREATE TABLE ledgers (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE ledger_lines (id {pk}, ledger_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (ledger_id) REFERENCES ledgers (id));
+CREATE TABLE audit_log (id {pk}, event VARCHAR(200) NOT NULL, changeset_id BIGINT,
+    touched BIGINT NOT NULL);
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";

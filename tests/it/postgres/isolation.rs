@@ -4,7 +4,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
 
-use super::concurrency::{connect, seed};
+use super::concurrency::connect;
+use super::invariants::seed;
 use super::Conn;
 use crate::common::keys::{author, category};
 

@@ -1,5 +1,16 @@
 //! The operations on a diesel-async connection (feature `async`): the same engine as the
 //! synchronous API, so the same rows change and the same number of statements is sent.
+//!
+//! Here: each operation awaited once, statement counts against the sync API, errors and panics
+//! rolled back. Beside it: dropped futures (`cancel.rs`), pooled connections (`pools.rs`),
+//! operations racing in tokio tasks (`tasks.rs`), hooks that await queries (`hooks.rs`), and the
+//! changeset and erasure records read and written awaited (`records.rs`).
+
+mod cancel;
+mod hooks;
+mod pools;
+mod records;
+mod tasks;
 
 use diesel::prelude::*;
 use diesel_async::AsyncConnection;
@@ -15,6 +26,49 @@ use crate::common::{StatementCounter, TestDb};
 /// This module's name for `test`.
 fn name(test: &str) -> String {
     format!("{}::{test}", module_path!())
+}
+
+/// Another async connection to the database of `test`.
+async fn open(test: &str) -> AsyncConn {
+    AsyncConn::establish(&Db::url(&name(test)))
+        .await
+        .expect("async connection")
+}
+
+/// Adds author `a` with `posts` posts (ids from `first_post`) of `comments` comments each (ids
+/// from `first_comment`), in a few multi-row statements.
+fn add_tree(
+    conn: &mut Conn,
+    a: i32,
+    (first_post, posts): (i32, i32),
+    (first_comment, comments): (i32, i32),
+) {
+    use diesel::connection::SimpleConnection;
+    let mut sql = format!("INSERT INTO authors (id, name) VALUES ({a}, 'author {a}');\n");
+    let post_ids: Vec<i32> = (first_post..first_post + posts).collect();
+    let values: Vec<String> = post_ids
+        .iter()
+        .map(|p| format!("({p}, {a}, 'post {p}')"))
+        .collect();
+    sql += &format!(
+        "INSERT INTO posts (id, author_id, title) VALUES {};\n",
+        values.join(", ")
+    );
+    let mut rows: Vec<String> = Vec::new();
+    let mut id = first_comment;
+    for p in &post_ids {
+        for _ in 0..comments {
+            rows.push(format!("({id}, {p}, 'comment {id}')"));
+            id += 1;
+        }
+    }
+    for chunk in rows.chunks(500) {
+        sql += &format!(
+            "INSERT INTO comments (id, post_id, body) VALUES {};\n",
+            chunk.join(", ")
+        );
+    }
+    conn.batch_execute(&sql).expect("tree");
 }
 
 /// A fresh database with the test schema and `n` authors, each with 3 posts of 2 comments;
