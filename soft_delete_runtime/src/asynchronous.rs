@@ -192,10 +192,7 @@ pub trait SoftDelete: crate::SoftDelete {
         async move {
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
-            engine::send_boxed(engine::restore::restore_row(
-                &mut e, meta, &*filter, &key, &options,
-            ))
-            .await
+            engine::restore::restore_row(&mut e, meta, &*filter, &key, &options).await
         }
     }
 
@@ -246,7 +243,7 @@ pub trait SoftDelete: crate::SoftDelete {
         async move {
             let meta = Self::Table::meta();
             let mut e = engine::Awaiting::new(conn);
-            engine::send_boxed(engine::export::export_tree(&mut e, meta, &*filter)).await
+            engine::export::export_tree(&mut e, meta, &*filter).await
         }
     }
 

@@ -266,13 +266,11 @@ impl<C: crate::connection::SoftDeleteAsyncConnection> Drop for Awaiting<'_, C> {
 
 /// `future` as a boxed `dyn Future + Send`, proved `Send` where its lifetimes are named.
 ///
-/// Awaited unboxed, some futures make rustc fail to prove the future awaiting them `Send`
-/// ("lifetime bound not satisfied", "implementation of `Send` is not general enough",
-/// rust-lang/rust#100013): a load's future holding the typed query's lifetimes (rustc 1.86, our
-/// `rust-version`), and the engine's `restore_row` and `export_tree` awaited in an axum handler.
-/// One allocation each.
+/// Awaited unboxed, a load's future holds the typed query's lifetimes, and rustc 1.86 (our
+/// `rust-version`) fails to prove the loading `async fn` `Send` across them ("lifetime bound not
+/// satisfied", rust-lang/rust#100013). One allocation per load; an operation sends a handful.
 #[cfg(feature = "async")]
-pub(crate) fn send_boxed<'a, T>(
+fn send_boxed<'a, T>(
     future: impl Future<Output = T> + Send + 'a,
 ) -> std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>> {
     Box::pin(future)

@@ -43,9 +43,9 @@ use crate::meta::TableMeta;
 use crate::record::Changeset;
 use crate::registry::graph;
 pub(crate) use context::Op;
-pub(crate) use exec::{block_on, Blocking, Exec};
 #[cfg(feature = "async")]
-pub(crate) use exec::{send_boxed, Awaiting};
+pub(crate) use exec::Awaiting;
+pub(crate) use exec::{block_on, Blocking, Exec};
 
 /// Runs `f` in a transaction (a savepoint when one is open) over the cascade graph under `scope`
 /// (`None`: not known before the transaction starts).
