@@ -117,7 +117,9 @@ type SoftDeleteOp<D> = (
 /// The soft deletes whose cascade writes `table`: from each level at or above it.
 fn soft_deletes<D: Api>(table: &str) -> Vec<SoftDeleteOp<D>> {
     let mut ops: Vec<SoftDeleteOp<D>> = vec![
-        ("soft delete of author 1", |d| d.soft_delete(&keys::author(1))),
+        ("soft delete of author 1", |d| {
+            d.soft_delete(&keys::author(1))
+        }),
         ("bulk soft delete of authors", |d| {
             d.soft_delete_where::<Author, _>(authors::id.le(2))
         }),
@@ -298,11 +300,7 @@ fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
     })
     .expect("the outer transaction commits");
     remove_fault(conn, "comments");
-    assert_eq!(
-        snapshot(conn),
-        before,
-        "the failed operations left nothing"
-    );
+    assert_eq!(snapshot(conn), before, "the failed operations left nothing");
     let kept: Vec<i32> = categories::table
         .select(categories::id)
         .order(categories::id)

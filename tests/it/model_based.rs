@@ -1382,8 +1382,7 @@ fn run_case<D: Api>(d: &mut D, sc: &Scenario, stats: &Stats) -> Result<(), Strin
     for (n, op) in sc.ops.iter().enumerate() {
         stats.bump(&stats.ops, 1);
         step(d, &mut m, n, op, stats).map_err(|e| format!("step {n} {op:?}: {e}"))?;
-        compare(d.conn(), &mut m, stats)
-            .map_err(|e| format!("after step {n} {op:?}:\n{e}"))?;
+        compare(d.conn(), &mut m, stats).map_err(|e| format!("after step {n} {op:?}:\n{e}"))?;
     }
     Ok(())
 }

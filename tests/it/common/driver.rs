@@ -19,7 +19,7 @@ use soft_delete_runtime::{
 };
 
 use super::{Conn, Db};
-use crate::common::TestDb;
+use crate::common::{StatementCounter, TestDb};
 
 /// The backend of this module's connections (the same for `Conn` and `AsyncConn`).
 pub type Backend = <Conn as diesel::Connection>::Backend;
@@ -64,6 +64,9 @@ pub trait Api: Sized {
     /// The synchronous connection for setup and reads.
     fn conn(&mut self) -> &mut Conn;
 
+    /// Counts the statements the operations send from now on (on the connection they run on).
+    fn count_statements(&mut self) -> StatementCounter;
+
     /// The name [`open`](Api::open) gave the database of `test` (for [`TestDb::url`]).
     fn db_name(test: &str) -> String;
 
@@ -97,8 +100,11 @@ pub trait Api: Sized {
         self.restore_changeset_with(id, &RestoreOptions::new())
     }
     /// `Changeset::restore_with`.
-    fn restore_changeset_with(&mut self, id: i64, options: &RestoreOptions)
-        -> Result<RestoreReport>;
+    fn restore_changeset_with(
+        &mut self,
+        id: i64,
+        options: &RestoreOptions,
+    ) -> Result<RestoreReport>;
     /// `Changeset::find`.
     fn find_changeset(&mut self, id: i64) -> Result<Changeset>;
     /// `Changeset::list`.
@@ -121,6 +127,10 @@ impl Api for SyncApi {
 
     fn conn(&mut self) -> &mut Conn {
         &mut self.0
+    }
+
+    fn count_statements(&mut self) -> StatementCounter {
+        StatementCounter::attach(&mut self.0)
     }
 
     fn db_name(test: &str) -> String {
@@ -228,9 +238,7 @@ mod asynchronous {
                 .expect("a tokio runtime");
             let aconn = runtime.block_on(async {
                 let url = Db::url(&Self::db_name(test));
-                let mut aconn = AsyncConn::establish(&url)
-                    .await
-                    .expect("async connection");
+                let mut aconn = AsyncConn::establish(&url).await.expect("async connection");
                 if Db::DIALECT == Dialect::Sqlite {
                     // Per connection, as `Db::connect` does for the synchronous one.
                     aconn
@@ -249,6 +257,10 @@ mod asynchronous {
 
         fn conn(&mut self) -> &mut Conn {
             &mut self.conn
+        }
+
+        fn count_statements(&mut self) -> StatementCounter {
+            StatementCounter::attach_async(self.aconn.as_mut().expect("open until dropped"))
         }
 
         fn db_name(test: &str) -> String {
