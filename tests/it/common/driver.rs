@@ -67,9 +67,6 @@ pub trait Api: Sized {
     /// Counts the statements the operations send from now on (on the connection they run on).
     fn count_statements(&mut self) -> StatementCounter;
 
-    /// The name [`open`](Api::open) gave the database of `test` (for [`TestDb::url`]).
-    fn db_name(test: &str) -> String;
-
     fn soft_delete<M: Model>(&mut self, row: &M) -> Result<Changeset> {
         self.soft_delete_with(row, DeleteOptions::new())
     }
@@ -89,7 +86,6 @@ pub trait Api: Sized {
         -> Result<RestoreReport>;
     fn hard_delete<M: Model>(&mut self, row: &M) -> Result<TableCounts>;
     fn erase<M: Model>(&mut self, row: &M, options: EraseOptions) -> Result<Erasure>;
-    fn export_tree<M: Model>(&mut self, row: &M) -> Result<serde_json::Value>;
     fn purge<M: Timestamped>(&mut self, older_than: NaiveDateTime) -> Result<PurgeReport> {
         self.purge_with::<M>(PurgeOptions::new(older_than))
     }
@@ -111,8 +107,6 @@ pub trait Api: Sized {
     fn list_changesets(&mut self, filter: &ChangesetFilter) -> Result<Vec<Changeset>>;
     /// `Changeset::rows`.
     fn changeset_rows(&mut self, id: i64) -> Result<Vec<ChangesetRows>>;
-    /// `Erasure::list`.
-    fn list_erasures(&mut self) -> Result<Vec<Erasure>>;
 }
 
 /// The synchronous API on one connection, which setup and reads share.
@@ -122,7 +116,7 @@ impl Api for SyncApi {
     const KIND: &'static str = "sync";
 
     fn open(test: &str, ddl: &str) -> Self {
-        SyncApi(Db::connect(&Self::db_name(test), ddl))
+        SyncApi(Db::connect(test, ddl))
     }
 
     fn conn(&mut self) -> &mut Conn {
@@ -131,10 +125,6 @@ impl Api for SyncApi {
 
     fn count_statements(&mut self) -> StatementCounter {
         StatementCounter::attach(&mut self.0)
-    }
-
-    fn db_name(test: &str) -> String {
-        test.to_owned()
     }
 
     fn soft_delete_with<M: Model>(&mut self, row: &M, options: DeleteOptions) -> Result<Changeset> {
@@ -160,9 +150,6 @@ impl Api for SyncApi {
     fn erase<M: Model>(&mut self, row: &M, options: EraseOptions) -> Result<Erasure> {
         SoftDelete::erase(row, &mut self.0, options)
     }
-    fn export_tree<M: Model>(&mut self, row: &M) -> Result<serde_json::Value> {
-        SoftDelete::export_tree(row, &mut self.0)
-    }
     fn purge_with<M: Timestamped>(&mut self, options: PurgeOptions) -> Result<PurgeReport> {
         M::purge_with(&mut self.0, options)
     }
@@ -182,9 +169,6 @@ impl Api for SyncApi {
     fn changeset_rows(&mut self, id: i64) -> Result<Vec<ChangesetRows>> {
         <Changeset as soft_delete_runtime::ChangesetStore>::rows(&mut self.0, id)
     }
-    fn list_erasures(&mut self) -> Result<Vec<Erasure>> {
-        <Erasure as soft_delete_runtime::ErasureStore>::list(&mut self.0)
-    }
 }
 
 #[cfg(feature = "async")]
@@ -193,7 +177,7 @@ pub use asynchronous::AsyncApi;
 #[cfg(feature = "async")]
 mod asynchronous {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
-    use soft_delete_runtime::asynchronous::{ChangesetStore, ErasureStore, SoftDelete};
+    use soft_delete_runtime::asynchronous::{ChangesetStore, SoftDelete};
     use soft_delete_runtime::backend::Dialect;
 
     use super::super::AsyncConn;
@@ -231,13 +215,15 @@ mod asynchronous {
         const KIND: &'static str = "async";
 
         fn open(test: &str, ddl: &str) -> Self {
-            let conn = Db::connect(&Self::db_name(test), ddl);
+            // Its own database: the sync run of the same test may be running.
+            let name = format!("{test}::async");
+            let conn = Db::connect(&name, ddl);
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a tokio runtime");
             let aconn = runtime.block_on(async {
-                let url = Db::url(&Self::db_name(test));
+                let url = Db::url(&name);
                 let mut aconn = AsyncConn::establish(&url).await.expect("async connection");
                 if Db::DIALECT == Dialect::Sqlite {
                     // Per connection, as `Db::connect` does for the synchronous one.
@@ -261,10 +247,6 @@ mod asynchronous {
 
         fn count_statements(&mut self) -> StatementCounter {
             StatementCounter::attach_async(self.aconn.as_mut().expect("open until dropped"))
-        }
-
-        fn db_name(test: &str) -> String {
-            format!("{test}::async")
         }
 
         fn soft_delete_with<M: Model>(
@@ -294,9 +276,6 @@ mod asynchronous {
         fn erase<M: Model>(&mut self, row: &M, options: EraseOptions) -> Result<Erasure> {
             self.run(|c| SoftDelete::erase(row, c, options))
         }
-        fn export_tree<M: Model>(&mut self, row: &M) -> Result<serde_json::Value> {
-            self.run(|c| SoftDelete::export_tree(row, c))
-        }
         fn purge_with<M: Timestamped>(&mut self, options: PurgeOptions) -> Result<PurgeReport> {
             self.run(|c| <M as SoftDelete>::purge_with(c, options))
         }
@@ -315,9 +294,6 @@ mod asynchronous {
         }
         fn changeset_rows(&mut self, id: i64) -> Result<Vec<ChangesetRows>> {
             self.run(|c| <Changeset as ChangesetStore>::rows(c, id))
-        }
-        fn list_erasures(&mut self) -> Result<Vec<Erasure>> {
-            self.run(|c| <Erasure as ErasureStore>::list(c))
         }
     }
 }
