@@ -276,42 +276,54 @@ fn hard_delete_and_purge_fail_atomically_at_each_level_on<D: Api>() {
 }
 
 /// Inside the caller's transaction the operation is a savepoint: the fault rolls back
-/// the operation only, and the caller's own writes commit.
-#[test]
-fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
-    let mut d: SyncApi = connect("fault_savepoint");
-    let conn = d.conn();
-    seed(conn);
-    let before = snapshot(conn);
-    install_fault(conn, "comments");
-    conn.transaction::<_, diesel::result::Error, _>(|c| {
-        diesel::insert_into(categories::table)
-            .values((categories::id.eq(1), categories::name.eq("kept")))
-            .execute(c)?;
-        assert_injected("soft delete in a savepoint", keys::author(1).soft_delete(c));
-        assert_injected(
-            "soft delete of post 3 in a savepoint",
-            keys::post(3).soft_delete(c),
-        );
-        diesel::insert_into(categories::table)
-            .values((categories::id.eq(2), categories::name.eq("kept too")))
-            .execute(c)?;
-        Ok(())
-    })
-    .expect("the outer transaction commits");
-    remove_fault(conn, "comments");
-    assert_eq!(snapshot(conn), before, "the failed operations left nothing");
+/// the operation only, and the caller's own writes commit. `in_transaction` runs, in one
+/// transaction of the caller's (on the operations' connection), an insert of category 1, the
+/// soft deletes of author 1 and post 3 (each hitting the fault), and an insert of category 2.
+fn fault_inside_an_outer_transaction_on<D: Api>(test: &str, in_transaction: impl FnOnce(&mut D)) {
+    let mut d: D = connect(test);
+    seed(d.conn());
+    let before = snapshot(d.conn());
+    install_fault(d.conn(), "comments");
+    in_transaction(&mut d);
+    remove_fault(d.conn(), "comments");
+    assert_eq!(
+        snapshot(d.conn()),
+        before,
+        "the failed operations left nothing"
+    );
     let kept: Vec<i32> = categories::table
         .select(categories::id)
         .order(categories::id)
-        .load(conn)
+        .load(d.conn())
         .expect("c");
     assert_eq!(
         kept,
         vec![1, 2],
         "the caller's writes around the failed operations commit"
     );
-    print_figures("fault_inside_an_outer_transaction_rolls_back_only_the_operation");
+    figures::<D>(test);
+}
+
+#[test]
+fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
+    fault_inside_an_outer_transaction_on("fault_savepoint", |d: &mut SyncApi| {
+        d.conn()
+            .transaction::<_, diesel::result::Error, _>(|c| {
+                diesel::insert_into(categories::table)
+                    .values((categories::id.eq(1), categories::name.eq("kept")))
+                    .execute(c)?;
+                assert_injected("soft delete in a savepoint", keys::author(1).soft_delete(c));
+                assert_injected(
+                    "soft delete of post 3 in a savepoint",
+                    keys::post(3).soft_delete(c),
+                );
+                diesel::insert_into(categories::table)
+                    .values((categories::id.eq(2), categories::name.eq("kept too")))
+                    .execute(c)?;
+                Ok(())
+            })
+            .expect("the outer transaction commits");
+    });
 }
 
 #[test]
@@ -338,8 +350,35 @@ fn hard_delete_and_purge_fail_atomically_at_each_level() {
 /// synchronous (it runs the operations inside Diesel's `Connection::transaction`).
 #[cfg(feature = "async")]
 mod asynchronous {
+    use diesel_async::AsyncConnection;
+
     use super::super::driver::AsyncApi;
     use super::*;
+
+    /// The savepoint test with the caller's transaction a diesel-async one.
+    #[test]
+    fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
+        fault_inside_an_outer_transaction_on("fault_savepoint", |d: &mut AsyncApi| {
+            d.run(|conn| {
+                conn.transaction::<_, diesel::result::Error, _>(async |c| {
+                    let kept = diesel::insert_into(categories::table)
+                        .values((categories::id.eq(1), categories::name.eq("kept")));
+                    diesel_async::RunQueryDsl::execute(kept, c).await?;
+                    let one = keys::author(1);
+                    let r = soft_delete_runtime::asynchronous::SoftDelete::soft_delete(&one, c);
+                    assert_injected("soft delete in a savepoint", r.await);
+                    let three = keys::post(3);
+                    let r = soft_delete_runtime::asynchronous::SoftDelete::soft_delete(&three, c);
+                    assert_injected("soft delete of post 3 in a savepoint", r.await);
+                    let too = diesel::insert_into(categories::table)
+                        .values((categories::id.eq(2), categories::name.eq("kept too")));
+                    diesel_async::RunQueryDsl::execute(too, c).await?;
+                    Ok(())
+                })
+            })
+            .expect("the outer transaction commits");
+        });
+    }
 
     #[test]
     fn soft_delete_fails_atomically_at_each_level() {

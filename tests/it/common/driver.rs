@@ -194,8 +194,8 @@ mod asynchronous {
     }
 
     impl AsyncApi {
-        /// Runs `op` on the async connection to its end.
-        fn run<'a, T, F>(&'a mut self, op: impl FnOnce(&'a mut AsyncConn) -> F) -> T
+        /// Runs `op` on the async connection (the operations' own) to its end.
+        pub fn run<'a, T, F>(&'a mut self, op: impl FnOnce(&'a mut AsyncConn) -> F) -> T
         where
             F: std::future::Future<Output = T> + 'a,
         {
