@@ -67,34 +67,25 @@ pub trait Api: Sized {
     /// Counts the statements the operations send from now on (on the connection they run on).
     fn count_statements(&mut self) -> StatementCounter;
 
-    fn soft_delete<M: Model>(&mut self, row: &M) -> Result<Changeset> {
-        self.soft_delete_with(row, DeleteOptions::new())
-    }
+    // The operations, each forwarding to the API function of the same name.
+
+    fn soft_delete<M: Model>(&mut self, row: &M) -> Result<Changeset>;
     fn soft_delete_with<M: Model>(&mut self, row: &M, options: DeleteOptions) -> Result<Changeset>;
-    fn soft_delete_where<M: Model, P: Predicate<M>>(&mut self, predicate: P) -> Result<Changeset> {
-        self.soft_delete_where_with::<M, P>(predicate, DeleteOptions::new())
-    }
+    fn soft_delete_where<M: Model, P: Predicate<M>>(&mut self, predicate: P) -> Result<Changeset>;
     fn soft_delete_where_with<M: Model, P: Predicate<M>>(
         &mut self,
         predicate: P,
         options: DeleteOptions,
     ) -> Result<Changeset>;
-    fn restore<M: Model>(&mut self, row: &M) -> Result<RestoreReport> {
-        self.restore_with(row, RestoreOptions::new())
-    }
+    fn restore<M: Model>(&mut self, row: &M) -> Result<RestoreReport>;
     fn restore_with<M: Model>(&mut self, row: &M, options: RestoreOptions)
         -> Result<RestoreReport>;
     fn hard_delete<M: Model>(&mut self, row: &M) -> Result<TableCounts>;
     fn erase<M: Model>(&mut self, row: &M, options: EraseOptions) -> Result<Erasure>;
-    fn purge<M: Timestamped>(&mut self, older_than: NaiveDateTime) -> Result<PurgeReport> {
-        self.purge_with::<M>(PurgeOptions::new(older_than))
-    }
+    fn purge<M: Timestamped>(&mut self, older_than: NaiveDateTime) -> Result<PurgeReport>;
     fn purge_with<M: Timestamped>(&mut self, options: PurgeOptions) -> Result<PurgeReport>;
-
     /// `Changeset::restore`.
-    fn restore_changeset(&mut self, id: i64) -> Result<RestoreReport> {
-        self.restore_changeset_with(id, &RestoreOptions::new())
-    }
+    fn restore_changeset(&mut self, id: i64) -> Result<RestoreReport>;
     /// `Changeset::restore_with`.
     fn restore_changeset_with(
         &mut self,
@@ -127,8 +118,14 @@ impl Api for SyncApi {
         StatementCounter::attach(&mut self.0)
     }
 
+    fn soft_delete<M: Model>(&mut self, row: &M) -> Result<Changeset> {
+        SoftDelete::soft_delete(row, &mut self.0)
+    }
     fn soft_delete_with<M: Model>(&mut self, row: &M, options: DeleteOptions) -> Result<Changeset> {
         SoftDelete::soft_delete_with(row, &mut self.0, options)
+    }
+    fn soft_delete_where<M: Model, P: Predicate<M>>(&mut self, predicate: P) -> Result<Changeset> {
+        M::soft_delete_where(&mut self.0, predicate)
     }
     fn soft_delete_where_with<M: Model, P: Predicate<M>>(
         &mut self,
@@ -136,6 +133,9 @@ impl Api for SyncApi {
         options: DeleteOptions,
     ) -> Result<Changeset> {
         M::soft_delete_where_with(&mut self.0, predicate, options)
+    }
+    fn restore<M: Model>(&mut self, row: &M) -> Result<RestoreReport> {
+        SoftDelete::restore(row, &mut self.0)
     }
     fn restore_with<M: Model>(
         &mut self,
@@ -150,8 +150,14 @@ impl Api for SyncApi {
     fn erase<M: Model>(&mut self, row: &M, options: EraseOptions) -> Result<Erasure> {
         SoftDelete::erase(row, &mut self.0, options)
     }
+    fn purge<M: Timestamped>(&mut self, older_than: NaiveDateTime) -> Result<PurgeReport> {
+        M::purge(&mut self.0, older_than)
+    }
     fn purge_with<M: Timestamped>(&mut self, options: PurgeOptions) -> Result<PurgeReport> {
         M::purge_with(&mut self.0, options)
+    }
+    fn restore_changeset(&mut self, id: i64) -> Result<RestoreReport> {
+        <Changeset as soft_delete_runtime::ChangesetStore>::restore(&mut self.0, id)
     }
     fn restore_changeset_with(
         &mut self,
@@ -249,6 +255,9 @@ mod asynchronous {
             StatementCounter::attach_async(self.aconn.as_mut().expect("open until dropped"))
         }
 
+        fn soft_delete<M: Model>(&mut self, row: &M) -> Result<Changeset> {
+            self.run(|c| SoftDelete::soft_delete(row, c))
+        }
         fn soft_delete_with<M: Model>(
             &mut self,
             row: &M,
@@ -256,12 +265,21 @@ mod asynchronous {
         ) -> Result<Changeset> {
             self.run(|c| SoftDelete::soft_delete_with(row, c, options))
         }
+        fn soft_delete_where<M: Model, P: Predicate<M>>(
+            &mut self,
+            predicate: P,
+        ) -> Result<Changeset> {
+            self.run(|c| <M as SoftDelete>::soft_delete_where(c, predicate))
+        }
         fn soft_delete_where_with<M: Model, P: Predicate<M>>(
             &mut self,
             predicate: P,
             options: DeleteOptions,
         ) -> Result<Changeset> {
             self.run(|c| <M as SoftDelete>::soft_delete_where_with(c, predicate, options))
+        }
+        fn restore<M: Model>(&mut self, row: &M) -> Result<RestoreReport> {
+            self.run(|c| SoftDelete::restore(row, c))
         }
         fn restore_with<M: Model>(
             &mut self,
@@ -276,8 +294,14 @@ mod asynchronous {
         fn erase<M: Model>(&mut self, row: &M, options: EraseOptions) -> Result<Erasure> {
             self.run(|c| SoftDelete::erase(row, c, options))
         }
+        fn purge<M: Timestamped>(&mut self, older_than: NaiveDateTime) -> Result<PurgeReport> {
+            self.run(|c| <M as SoftDelete>::purge(c, older_than))
+        }
         fn purge_with<M: Timestamped>(&mut self, options: PurgeOptions) -> Result<PurgeReport> {
             self.run(|c| <M as SoftDelete>::purge_with(c, options))
+        }
+        fn restore_changeset(&mut self, id: i64) -> Result<RestoreReport> {
+            self.run(|c| <Changeset as ChangesetStore>::restore(c, id))
         }
         fn restore_changeset_with(
             &mut self,
