@@ -8,6 +8,10 @@
 //! every row of every table and every changeset exactly as before; with the trigger gone, the
 //! same operation then succeeds on the same connection.
 //!
+//! Every test runs on the synchronous API and, with feature `async`, on the diesel-async
+//! connection (`asynchronous` below): the triggers are the database's, so they fire under
+//! either connection.
+//!
 //! On PostgreSQL the session is also killed mid-operation (`postgres/session_kill.rs`).
 
 use std::sync::atomic::{AtomicU64, Ordering};

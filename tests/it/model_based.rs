@@ -17,6 +17,8 @@
 //! replayable sequence (proptest), persisted in `tests/it/model_based*.proptest-regressions`.
 //!
 //! `PROPTEST_CASES` raises the case count (default 32 cases of up to 30 operations).
+//! Every test runs on the synchronous API and, with feature `async`, on the diesel-async
+//! connection (`asynchronous` below), against the same reference model and case count.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
