@@ -8,6 +8,10 @@
 //! every row of every table and every changeset exactly as before; with the trigger gone, the
 //! same operation then succeeds on the same connection.
 //!
+//! Every test runs on the synchronous API and, with feature `async`, on the diesel-async
+//! connection (`asynchronous` below): the triggers are the database's, so they fire under
+//! either connection.
+//!
 //! On PostgreSQL the session is also killed mid-operation (`postgres/session_kill.rs`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +21,7 @@ use diesel::prelude::*;
 use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::PurgeOptions;
 
+use super::driver::{Api, SyncApi};
 use super::{rows, Conn, Db};
 use crate::common::models::*;
 use crate::common::schema::*;
@@ -33,6 +38,11 @@ pub(super) fn print_figures(test: &str) {
         FAULTS.load(Ordering::SeqCst),
         ROWS_CHECKED.load(Ordering::SeqCst)
     );
+}
+
+/// [`print_figures`] for a test run on driver `D`.
+fn figures<D: Api>(test: &str) {
+    print_figures(&format!("{test} ({})", D::KIND));
 }
 
 /// The injected error must come back typed, as the database error it is, not retryable.
@@ -62,8 +72,8 @@ fn day(d: u32) -> chrono::NaiveDateTime {
 }
 
 /// A fresh database with the test schema, named after this module and `test`.
-fn connect(test: &str) -> Conn {
-    Db::connect(&format!("{}::{test}", module_path!()), &ddl())
+fn connect<D: Api>(test: &str) -> D {
+    D::open(&format!("{}::{test}", module_path!()), &ddl())
 }
 
 /// Two authors, two posts each, two comments per post, a tag on every post.
@@ -103,112 +113,109 @@ fn remove_fault(conn: &mut Conn, table: &str) {
 }
 
 /// A soft delete to run under a fault, and its description.
-type SoftDeleteOp = (
+type SoftDeleteOp<D> = (
     &'static str,
-    fn(&mut Conn) -> Result<Changeset, SoftDeleteError>,
+    fn(&mut D) -> Result<Changeset, SoftDeleteError>,
 );
 
 /// The soft deletes whose cascade writes `table`: from each level at or above it.
-fn soft_deletes(table: &str) -> Vec<SoftDeleteOp> {
-    let mut ops: Vec<SoftDeleteOp> = vec![
-        ("soft delete of author 1", |c| {
-            keys::author(1).soft_delete(c)
+fn soft_deletes<D: Api>(table: &str) -> Vec<SoftDeleteOp<D>> {
+    let mut ops: Vec<SoftDeleteOp<D>> = vec![
+        ("soft delete of author 1", |d| {
+            d.soft_delete(&keys::author(1))
         }),
-        ("bulk soft delete of authors", |c| {
-            Author::soft_delete_where(c, authors::id.le(2))
+        ("bulk soft delete of authors", |d| {
+            d.soft_delete_where::<Author, _>(authors::id.le(2))
         }),
     ];
     if table != "authors" {
-        ops.push(("soft delete of post 1", |c| keys::post(1).soft_delete(c)));
-        ops.push(("bulk soft delete of posts", |c| {
-            Post::soft_delete_where(c, posts::author_id.eq(2))
+        ops.push(("soft delete of post 1", |d| d.soft_delete(&keys::post(1))));
+        ops.push(("bulk soft delete of posts", |d| {
+            d.soft_delete_where::<Post, _>(posts::author_id.eq(2))
         }));
     }
     if table == "comments" || table == "soft_delete_changesets" {
-        ops.push(("soft delete of comment 1", |c| {
-            keys::comment(1).soft_delete(c)
+        ops.push(("soft delete of comment 1", |d| {
+            d.soft_delete(&keys::comment(1))
         }));
     }
     ops
 }
 
-#[test]
-fn soft_delete_fails_atomically_at_each_level() {
-    let mut conn = connect("fault_soft_delete");
-    seed(&mut conn);
+fn soft_delete_fails_atomically_at_each_level_on<D: Api>() {
+    let mut d: D = connect("fault_soft_delete");
+    seed(d.conn());
     for table in LEVELS {
-        for (what, op) in soft_deletes(table) {
+        for (what, op) in soft_deletes::<D>(table) {
             let what = format!("{what}, fault on {table}");
-            let before = snapshot(&mut conn);
-            install_fault(&mut conn, table);
-            assert_injected(&what, op(&mut conn));
-            remove_fault(&mut conn, table);
-            assert_eq!(snapshot(&mut conn), before, "{what}: nothing may change");
+            let before = snapshot(d.conn());
+            install_fault(d.conn(), table);
+            assert_injected(&what, op(&mut d));
+            remove_fault(d.conn(), table);
+            assert_eq!(snapshot(d.conn()), before, "{what}: nothing may change");
             // The connection is usable and the same operation now goes through.
-            let cs = op(&mut conn).unwrap_or_else(|e| panic!("{what}, without the fault: {e}"));
+            let cs = op(&mut d).unwrap_or_else(|e| panic!("{what}, without the fault: {e}"));
             assert!(cs.rows_affected > 0);
-            Changeset::restore(&mut conn, cs.id).expect("restore");
+            d.restore_changeset(cs.id).expect("restore");
         }
     }
-    print_figures("soft_delete_fails_atomically_at_each_level");
+    figures::<D>("soft_delete_fails_atomically_at_each_level");
 }
 
-#[test]
-fn restore_fails_atomically_at_each_level() {
-    let mut conn = connect("fault_restore");
-    seed(&mut conn);
+fn restore_fails_atomically_at_each_level_on<D: Api>() {
+    let mut d: D = connect("fault_restore");
+    seed(d.conn());
     for table in LEVELS {
-        let cs = keys::author(1)
-            .soft_delete(&mut conn)
-            .expect("hide author 1");
+        let cs = d.soft_delete(&keys::author(1)).expect("hide author 1");
         assert_eq!(cs.rows_affected, 1 + 2 + 4 + 2);
-        let before = snapshot(&mut conn);
-        install_fault(&mut conn, table);
+        let before = snapshot(d.conn());
+        install_fault(d.conn(), table);
         assert_injected(
             &format!("restore by id, fault on {table}"),
-            Changeset::restore(&mut conn, cs.id),
+            d.restore_changeset(cs.id),
         );
         assert_eq!(
-            snapshot(&mut conn),
+            snapshot(d.conn()),
             before,
             "restore by id, fault on {table}"
         );
         assert_injected(
             &format!("restore by row, fault on {table}"),
-            keys::comment(3).restore(&mut conn),
+            d.restore(&keys::comment(3)),
         );
         assert_eq!(
-            snapshot(&mut conn),
+            snapshot(d.conn()),
             before,
             "restore by row, fault on {table}"
         );
-        remove_fault(&mut conn, table);
-        assert_eq!(snapshot(&mut conn), before);
-        let report = Changeset::restore(&mut conn, cs.id).expect("restore without the fault");
+        remove_fault(d.conn(), table);
+        assert_eq!(snapshot(d.conn()), before);
+        let report = d
+            .restore_changeset(cs.id)
+            .expect("restore without the fault");
         assert_eq!(report.restored.total(), 9);
     }
-    print_figures("restore_fails_atomically_at_each_level");
+    figures::<D>("restore_fails_atomically_at_each_level");
 }
 
 /// A restore whose only write moves a row to another changeset (its parent is still
 /// hidden by a later one) fails as a whole too.
-#[test]
-fn restore_that_only_moves_rows_fails_atomically() {
-    let mut conn = connect("fault_restore_retag");
-    seed(&mut conn);
-    let earlier = keys::comment(1).soft_delete(&mut conn).expect("comment 1");
-    let later = keys::post(1).soft_delete(&mut conn).expect("post 1");
+fn restore_that_only_moves_rows_fails_atomically_on<D: Api>() {
+    let mut d: D = connect("fault_restore_retag");
+    seed(d.conn());
+    let earlier = d.soft_delete(&keys::comment(1)).expect("comment 1");
+    let later = d.soft_delete(&keys::post(1)).expect("post 1");
     for table in ["comments", "soft_delete_changesets"] {
-        let before = snapshot(&mut conn);
-        install_fault(&mut conn, table);
+        let before = snapshot(d.conn());
+        install_fault(d.conn(), table);
         assert_injected(
             &format!("retag, fault on {table}"),
-            Changeset::restore(&mut conn, earlier.id),
+            d.restore_changeset(earlier.id),
         );
-        remove_fault(&mut conn, table);
-        assert_eq!(snapshot(&mut conn), before, "retag, fault on {table}");
+        remove_fault(d.conn(), table);
+        assert_eq!(snapshot(d.conn()), before, "retag, fault on {table}");
     }
-    let report = Changeset::restore(&mut conn, earlier.id).expect("without the fault");
+    let report = d.restore_changeset(earlier.id).expect("without the fault");
     assert_eq!(
         report.restored.total(),
         0,
@@ -217,18 +224,16 @@ fn restore_that_only_moves_rows_fails_atomically() {
     let moved: Option<i64> = comments::table
         .find(1)
         .select(comments::deletion_id)
-        .first(&mut conn)
+        .first(d.conn())
         .expect("c1");
     assert_eq!(moved, Some(later.id));
-    print_figures("restore_that_only_moves_rows_fails_atomically");
+    figures::<D>("restore_that_only_moves_rows_fails_atomically");
 }
 
-#[test]
-fn hard_delete_and_purge_fail_atomically_at_each_level() {
-    let mut conn = connect("fault_remove");
-    seed(&mut conn);
-    keys::author(2)
-        .soft_delete_with(&mut conn, DeleteOptions::new().at(day(1)))
+fn hard_delete_and_purge_fail_atomically_at_each_level_on<D: Api>() {
+    let mut d: D = connect("fault_remove");
+    seed(d.conn());
+    d.soft_delete_with(&keys::author(2), DeleteOptions::new().at(day(1)))
         .expect("hide author 2");
     // Hard delete and purge mark the rows of tables with cascade children with an `UPDATE`,
     // then delete deepest first; leaf tables (comments, post_tags) are only deleted. A
@@ -241,76 +246,161 @@ fn hard_delete_and_purge_fail_atomically_at_each_level() {
         ("posts", "DELETE"),
         ("authors", "DELETE"),
     ] {
-        let before = snapshot(&mut conn);
-        install_fault_on(&mut conn, table, event);
+        let before = snapshot(d.conn());
+        install_fault_on(d.conn(), table, event);
         let what = format!("fault on {event} of {table}");
         assert_injected(
             &format!("hard delete, {what}"),
-            keys::author(1).hard_delete(&mut conn),
+            d.hard_delete(&keys::author(1)),
         );
-        assert_eq!(snapshot(&mut conn), before, "hard delete, {what}");
+        assert_eq!(snapshot(d.conn()), before, "hard delete, {what}");
         assert_injected(
             &format!("purge, {what}"),
-            Author::purge_with(&mut conn, PurgeOptions::new(day(2))),
+            d.purge_with::<Author>(PurgeOptions::new(day(2))),
         );
-        assert_eq!(snapshot(&mut conn), before, "purge, {what}");
-        remove_fault(&mut conn, table);
+        assert_eq!(snapshot(d.conn()), before, "purge, {what}");
+        remove_fault(d.conn(), table);
     }
-    let removed = keys::author(1)
-        .hard_delete(&mut conn)
+    let removed = d
+        .hard_delete(&keys::author(1))
         .expect("hard delete without the fault");
     assert_eq!(removed.total(), 1 + 2 + 4 + 2);
-    let purged =
-        Author::purge_with(&mut conn, PurgeOptions::new(day(2))).expect("purge without the fault");
+    let purged = d
+        .purge_with::<Author>(PurgeOptions::new(day(2)))
+        .expect("purge without the fault");
     assert_eq!(purged.removed.total(), 1 + 2 + 4 + 2);
     assert_eq!(
         authors::table
             .count()
-            .get_result::<i64>(&mut conn)
+            .get_result::<i64>(d.conn())
             .expect("n"),
         0
     );
-    print_figures("hard_delete_and_purge_fail_atomically_at_each_level");
+    figures::<D>("hard_delete_and_purge_fail_atomically_at_each_level");
 }
 
 /// Inside the caller's transaction the operation is a savepoint: the fault rolls back
-/// the operation only, and the caller's own writes commit.
-#[test]
-fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
-    let mut conn = connect("fault_savepoint");
-    seed(&mut conn);
-    let before = snapshot(&mut conn);
-    install_fault(&mut conn, "comments");
-    conn.transaction::<_, diesel::result::Error, _>(|c| {
-        diesel::insert_into(categories::table)
-            .values((categories::id.eq(1), categories::name.eq("kept")))
-            .execute(c)?;
-        assert_injected("soft delete in a savepoint", keys::author(1).soft_delete(c));
-        assert_injected(
-            "soft delete of post 3 in a savepoint",
-            keys::post(3).soft_delete(c),
-        );
-        diesel::insert_into(categories::table)
-            .values((categories::id.eq(2), categories::name.eq("kept too")))
-            .execute(c)?;
-        Ok(())
-    })
-    .expect("the outer transaction commits");
-    remove_fault(&mut conn, "comments");
+/// the operation only, and the caller's own writes commit. `in_transaction` runs, in one
+/// transaction of the caller's (on the operations' connection), an insert of category 1, the
+/// soft deletes of author 1 and post 3 (each hitting the fault), and an insert of category 2.
+fn fault_inside_an_outer_transaction_on<D: Api>(test: &str, in_transaction: impl FnOnce(&mut D)) {
+    let mut d: D = connect(test);
+    seed(d.conn());
+    let before = snapshot(d.conn());
+    install_fault(d.conn(), "comments");
+    in_transaction(&mut d);
+    remove_fault(d.conn(), "comments");
     assert_eq!(
-        snapshot(&mut conn),
+        snapshot(d.conn()),
         before,
         "the failed operations left nothing"
     );
     let kept: Vec<i32> = categories::table
         .select(categories::id)
         .order(categories::id)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("c");
     assert_eq!(
         kept,
         vec![1, 2],
         "the caller's writes around the failed operations commit"
     );
-    print_figures("fault_inside_an_outer_transaction_rolls_back_only_the_operation");
+    figures::<D>(test);
+}
+
+#[test]
+fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
+    fault_inside_an_outer_transaction_on("fault_savepoint", |d: &mut SyncApi| {
+        d.conn()
+            .transaction::<_, diesel::result::Error, _>(|c| {
+                diesel::insert_into(categories::table)
+                    .values((categories::id.eq(1), categories::name.eq("kept")))
+                    .execute(c)?;
+                assert_injected("soft delete in a savepoint", keys::author(1).soft_delete(c));
+                assert_injected(
+                    "soft delete of post 3 in a savepoint",
+                    keys::post(3).soft_delete(c),
+                );
+                diesel::insert_into(categories::table)
+                    .values((categories::id.eq(2), categories::name.eq("kept too")))
+                    .execute(c)?;
+                Ok(())
+            })
+            .expect("the outer transaction commits");
+    });
+}
+
+#[test]
+fn soft_delete_fails_atomically_at_each_level() {
+    soft_delete_fails_atomically_at_each_level_on::<SyncApi>();
+}
+
+#[test]
+fn restore_fails_atomically_at_each_level() {
+    restore_fails_atomically_at_each_level_on::<SyncApi>();
+}
+
+#[test]
+fn restore_that_only_moves_rows_fails_atomically() {
+    restore_that_only_moves_rows_fails_atomically_on::<SyncApi>();
+}
+
+#[test]
+fn hard_delete_and_purge_fail_atomically_at_each_level() {
+    hard_delete_and_purge_fail_atomically_at_each_level_on::<SyncApi>();
+}
+
+/// The same tests on the async API (feature `async`); the outer-transaction test stays
+/// synchronous (it runs the operations inside Diesel's `Connection::transaction`).
+#[cfg(feature = "async")]
+mod asynchronous {
+    use diesel_async::AsyncConnection;
+
+    use super::super::driver::AsyncApi;
+    use super::*;
+
+    /// The savepoint test with the caller's transaction a diesel-async one.
+    #[test]
+    fn fault_inside_an_outer_transaction_rolls_back_only_the_operation() {
+        fault_inside_an_outer_transaction_on("fault_savepoint", |d: &mut AsyncApi| {
+            d.run(|conn| {
+                conn.transaction::<_, diesel::result::Error, _>(async |c| {
+                    let kept = diesel::insert_into(categories::table)
+                        .values((categories::id.eq(1), categories::name.eq("kept")));
+                    diesel_async::RunQueryDsl::execute(kept, c).await?;
+                    let one = keys::author(1);
+                    let r = soft_delete_runtime::asynchronous::SoftDelete::soft_delete(&one, c);
+                    assert_injected("soft delete in a savepoint", r.await);
+                    let three = keys::post(3);
+                    let r = soft_delete_runtime::asynchronous::SoftDelete::soft_delete(&three, c);
+                    assert_injected("soft delete of post 3 in a savepoint", r.await);
+                    let too = diesel::insert_into(categories::table)
+                        .values((categories::id.eq(2), categories::name.eq("kept too")));
+                    diesel_async::RunQueryDsl::execute(too, c).await?;
+                    Ok(())
+                })
+            })
+            .expect("the outer transaction commits");
+        });
+    }
+
+    #[test]
+    fn soft_delete_fails_atomically_at_each_level() {
+        soft_delete_fails_atomically_at_each_level_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn restore_fails_atomically_at_each_level() {
+        restore_fails_atomically_at_each_level_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn restore_that_only_moves_rows_fails_atomically() {
+        restore_that_only_moves_rows_fails_atomically_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn hard_delete_and_purge_fail_atomically_at_each_level() {
+        hard_delete_and_purge_fail_atomically_at_each_level_on::<AsyncApi>();
+    }
 }

@@ -10,6 +10,14 @@
 //! A module per backend rather than generic test functions: Diesel's query DSL and the
 //! derived `SoftDelete` methods are implemented per backend, so a query on a generic connection
 //! does not type-check without a bound for each query type.
+//!
+//! Sync and async: the suites whose subject is the operations (`single_table`, `cascade`,
+//! `reads`, `leaks`, `model_based`, `fault_injection`) call them through `common/driver.rs`'s
+//! `Api` trait, each test a function generic over it, mounted twice: `#[test] fn name()` on
+//! `SyncApi` (the synchronous API), and with feature `async` the same name in the suite's
+//! `asynchronous` module on `AsyncApi` (the awaited API on the backend's diesel-async connection,
+//! on a database of its own). So `-- asynchronous` selects every async run:
+//! `postgres::cascade::asynchronous::self_reference_five_deep`.
 
 #![allow(
     clippy::duplicate_mod,

@@ -17,6 +17,8 @@
 //! replayable sequence (proptest), persisted in `tests/it/model_based*.proptest-regressions`.
 //!
 //! `PROPTEST_CASES` raises the case count (default 32 cases of up to 30 operations).
+//! Every test runs on the synchronous API and, with feature `async`, on the diesel-async
+//! connection (`asynchronous` below), against the same reference model and case count.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,6 +33,7 @@ use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::schema::soft_delete_changesets;
 use soft_delete_runtime::{PurgeOptions, PurgeReport, RestoreReport, TableCounts};
 
+use super::driver::{Api, SyncApi};
 use super::{Conn, Db};
 use crate::common::models::*;
 use crate::common::schema::*;
@@ -828,8 +831,8 @@ fn diff<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
 // ---------------------------------------------------------------------------------------------
 
 /// A fresh database with the test schema, named after this module and `test`.
-fn connect(test: &str) -> Conn {
-    Db::connect(&format!("{}::{test}", module_path!()), &ddl())
+fn connect<D: Api>(test: &str) -> D {
+    D::open(&format!("{}::{test}", module_path!()), &ddl())
 }
 
 fn insert(conn: &mut Conn, (t, id): Key, fks: &[Option<i32>]) -> QueryResult<()> {
@@ -1041,107 +1044,107 @@ fn reset(conn: &mut Conn) -> QueryResult<()> {
     )
 }
 
-fn soft_delete_row(
-    conn: &mut Conn,
+fn soft_delete_row<D: Api>(
+    d: &mut D,
     t: Tbl,
     id: i32,
     o: DeleteOptions,
 ) -> Result<Changeset, SoftDeleteError> {
     match t {
-        Tbl::Authors => keys::author(id).soft_delete_with(conn, o),
-        Tbl::Posts => keys::post(id).soft_delete_with(conn, o),
-        Tbl::Comments => keys::comment(id).soft_delete_with(conn, o),
-        Tbl::Tags => keys::tag(id).soft_delete_with(conn, o),
-        Tbl::PostTags => keys::post_tag(id).soft_delete_with(conn, o),
-        Tbl::Categories => keys::category(id).soft_delete_with(conn, o),
-        Tbl::Members => keys::member(id).soft_delete_with(conn, o),
-        Tbl::Threads => keys::thread(id).soft_delete_with(conn, o),
-        Tbl::Votes => keys::vote(id).soft_delete_with(conn, o),
+        Tbl::Authors => d.soft_delete_with(&keys::author(id), o),
+        Tbl::Posts => d.soft_delete_with(&keys::post(id), o),
+        Tbl::Comments => d.soft_delete_with(&keys::comment(id), o),
+        Tbl::Tags => d.soft_delete_with(&keys::tag(id), o),
+        Tbl::PostTags => d.soft_delete_with(&keys::post_tag(id), o),
+        Tbl::Categories => d.soft_delete_with(&keys::category(id), o),
+        Tbl::Members => d.soft_delete_with(&keys::member(id), o),
+        Tbl::Threads => d.soft_delete_with(&keys::thread(id), o),
+        Tbl::Votes => d.soft_delete_with(&keys::vote(id), o),
     }
 }
 
-fn restore_row(
-    conn: &mut Conn,
+fn restore_row<D: Api>(
+    d: &mut D,
     t: Tbl,
     id: i32,
     o: RestoreOptions,
 ) -> Result<RestoreReport, SoftDeleteError> {
     match t {
-        Tbl::Authors => keys::author(id).restore_with(conn, o),
-        Tbl::Posts => keys::post(id).restore_with(conn, o),
-        Tbl::Comments => keys::comment(id).restore_with(conn, o),
-        Tbl::Tags => keys::tag(id).restore_with(conn, o),
-        Tbl::PostTags => keys::post_tag(id).restore_with(conn, o),
-        Tbl::Categories => keys::category(id).restore_with(conn, o),
-        Tbl::Members => keys::member(id).restore_with(conn, o),
-        Tbl::Threads => keys::thread(id).restore_with(conn, o),
-        Tbl::Votes => keys::vote(id).restore_with(conn, o),
+        Tbl::Authors => d.restore_with(&keys::author(id), o),
+        Tbl::Posts => d.restore_with(&keys::post(id), o),
+        Tbl::Comments => d.restore_with(&keys::comment(id), o),
+        Tbl::Tags => d.restore_with(&keys::tag(id), o),
+        Tbl::PostTags => d.restore_with(&keys::post_tag(id), o),
+        Tbl::Categories => d.restore_with(&keys::category(id), o),
+        Tbl::Members => d.restore_with(&keys::member(id), o),
+        Tbl::Threads => d.restore_with(&keys::thread(id), o),
+        Tbl::Votes => d.restore_with(&keys::vote(id), o),
     }
 }
 
-fn hard_delete_row(conn: &mut Conn, t: Tbl, id: i32) -> Result<TableCounts, SoftDeleteError> {
+fn hard_delete_row<D: Api>(d: &mut D, t: Tbl, id: i32) -> Result<TableCounts, SoftDeleteError> {
     match t {
-        Tbl::Authors => keys::author(id).hard_delete(conn),
-        Tbl::Posts => keys::post(id).hard_delete(conn),
-        Tbl::Comments => keys::comment(id).hard_delete(conn),
-        Tbl::Tags => keys::tag(id).hard_delete(conn),
-        Tbl::PostTags => keys::post_tag(id).hard_delete(conn),
-        Tbl::Categories => keys::category(id).hard_delete(conn),
-        Tbl::Members => keys::member(id).hard_delete(conn),
-        Tbl::Threads => keys::thread(id).hard_delete(conn),
-        Tbl::Votes => keys::vote(id).hard_delete(conn),
+        Tbl::Authors => d.hard_delete(&keys::author(id)),
+        Tbl::Posts => d.hard_delete(&keys::post(id)),
+        Tbl::Comments => d.hard_delete(&keys::comment(id)),
+        Tbl::Tags => d.hard_delete(&keys::tag(id)),
+        Tbl::PostTags => d.hard_delete(&keys::post_tag(id)),
+        Tbl::Categories => d.hard_delete(&keys::category(id)),
+        Tbl::Members => d.hard_delete(&keys::member(id)),
+        Tbl::Threads => d.hard_delete(&keys::thread(id)),
+        Tbl::Votes => d.hard_delete(&keys::vote(id)),
     }
 }
 
-fn erase_row(
-    conn: &mut Conn,
+fn erase_row<D: Api>(
+    d: &mut D,
     t: Tbl,
     id: i32,
     o: EraseOptions,
 ) -> Result<Erasure, SoftDeleteError> {
     match t {
-        Tbl::Authors => keys::author(id).erase(conn, o),
-        Tbl::Posts => keys::post(id).erase(conn, o),
-        Tbl::Comments => keys::comment(id).erase(conn, o),
-        Tbl::Tags => keys::tag(id).erase(conn, o),
-        Tbl::PostTags => keys::post_tag(id).erase(conn, o),
-        Tbl::Categories => keys::category(id).erase(conn, o),
-        Tbl::Members => keys::member(id).erase(conn, o),
-        Tbl::Threads => keys::thread(id).erase(conn, o),
-        Tbl::Votes => keys::vote(id).erase(conn, o),
+        Tbl::Authors => d.erase(&keys::author(id), o),
+        Tbl::Posts => d.erase(&keys::post(id), o),
+        Tbl::Comments => d.erase(&keys::comment(id), o),
+        Tbl::Tags => d.erase(&keys::tag(id), o),
+        Tbl::PostTags => d.erase(&keys::post_tag(id), o),
+        Tbl::Categories => d.erase(&keys::category(id), o),
+        Tbl::Members => d.erase(&keys::member(id), o),
+        Tbl::Threads => d.erase(&keys::thread(id), o),
+        Tbl::Votes => d.erase(&keys::vote(id), o),
     }
 }
 
-fn soft_delete_where(
-    conn: &mut Conn,
+fn soft_delete_where<D: Api>(
+    d: &mut D,
     t: Tbl,
     ids: Vec<i32>,
     o: DeleteOptions,
 ) -> Result<Changeset, SoftDeleteError> {
     match t {
-        Tbl::Authors => Author::soft_delete_where_with(conn, authors::id.eq_any(ids), o),
-        Tbl::Posts => Post::soft_delete_where_with(conn, posts::id.eq_any(ids), o),
-        Tbl::Comments => Comment::soft_delete_where_with(conn, comments::id.eq_any(ids), o),
-        Tbl::Tags => Tag::soft_delete_where_with(conn, tags::id.eq_any(ids), o),
-        Tbl::PostTags => PostTag::soft_delete_where_with(conn, post_tags::id.eq_any(ids), o),
-        Tbl::Categories => Category::soft_delete_where_with(conn, categories::id.eq_any(ids), o),
-        Tbl::Members => Member::soft_delete_where_with(conn, members::id.eq_any(ids), o),
-        Tbl::Threads => Thread::soft_delete_where_with(conn, threads::id.eq_any(ids), o),
-        Tbl::Votes => Vote::soft_delete_where_with(conn, votes::id.eq_any(ids), o),
+        Tbl::Authors => d.soft_delete_where_with::<Author, _>(authors::id.eq_any(ids), o),
+        Tbl::Posts => d.soft_delete_where_with::<Post, _>(posts::id.eq_any(ids), o),
+        Tbl::Comments => d.soft_delete_where_with::<Comment, _>(comments::id.eq_any(ids), o),
+        Tbl::Tags => d.soft_delete_where_with::<Tag, _>(tags::id.eq_any(ids), o),
+        Tbl::PostTags => d.soft_delete_where_with::<PostTag, _>(post_tags::id.eq_any(ids), o),
+        Tbl::Categories => d.soft_delete_where_with::<Category, _>(categories::id.eq_any(ids), o),
+        Tbl::Members => d.soft_delete_where_with::<Member, _>(members::id.eq_any(ids), o),
+        Tbl::Threads => d.soft_delete_where_with::<Thread, _>(threads::id.eq_any(ids), o),
+        Tbl::Votes => d.soft_delete_where_with::<Vote, _>(votes::id.eq_any(ids), o),
     }
 }
 
-fn purge(conn: &mut Conn, t: Tbl, o: PurgeOptions) -> Result<PurgeReport, SoftDeleteError> {
+fn purge<D: Api>(d: &mut D, t: Tbl, o: PurgeOptions) -> Result<PurgeReport, SoftDeleteError> {
     match t {
-        Tbl::Authors => Author::purge_with(conn, o),
-        Tbl::Posts => Post::purge_with(conn, o),
-        Tbl::Comments => Comment::purge_with(conn, o),
-        Tbl::Tags => Tag::purge_with(conn, o),
-        Tbl::PostTags => PostTag::purge_with(conn, o),
-        Tbl::Categories => Category::purge_with(conn, o),
-        Tbl::Members => Member::purge_with(conn, o),
-        Tbl::Threads => Thread::purge_with(conn, o),
-        Tbl::Votes => Vote::purge_with(conn, o),
+        Tbl::Authors => d.purge_with::<Author>(o),
+        Tbl::Posts => d.purge_with::<Post>(o),
+        Tbl::Comments => d.purge_with::<Comment>(o),
+        Tbl::Tags => d.purge_with::<Tag>(o),
+        Tbl::PostTags => d.purge_with::<PostTag>(o),
+        Tbl::Categories => d.purge_with::<Category>(o),
+        Tbl::Members => d.purge_with::<Member>(o),
+        Tbl::Threads => d.purge_with::<Thread>(o),
+        Tbl::Votes => d.purge_with::<Vote>(o),
     }
 }
 
@@ -1161,7 +1164,7 @@ fn check_restore(
     Ok(())
 }
 
-fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Result<(), String> {
+fn step<D: Api>(d: &mut D, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Result<(), String> {
     let at = time_of(n);
     let reason = format!("step {n}");
     let delete_opts = || {
@@ -1176,7 +1179,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
         Op::SoftDelete { table, pick } => {
             let id = pick_row(m, *table, *pick);
             let plan = m.plan_soft_delete(*table, &[id], true);
-            let db = soft_delete_row(conn, *table, id, delete_opts());
+            let db = soft_delete_row(d, *table, id, delete_opts());
             if let Some((hidden, cs)) = outcome(plan, db, stats, "soft_delete")? {
                 if m.changesets.contains_key(&cs.id) || cs.id <= 0 {
                     return Err(format!("changeset id {} is not new", cs.id));
@@ -1196,7 +1199,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
                 .into_iter()
                 .collect();
             let plan = m.plan_soft_delete(*table, &ids, false);
-            let db = soft_delete_where(conn, *table, ids, delete_opts());
+            let db = soft_delete_where(d, *table, ids, delete_opts());
             if let Some((hidden, cs)) = outcome(plan, db, stats, "soft_delete_where")? {
                 if m.changesets.contains_key(&cs.id) || cs.id <= 0 {
                     return Err(format!("changeset id {} is not new", cs.id));
@@ -1212,7 +1215,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             let mut next = m.clone();
             let model = next.restore_row((*table, id), at);
             let ok = model.is_ok();
-            let db = restore_row(conn, *table, id, restore_opts.clone());
+            let db = restore_row(d, *table, id, restore_opts.clone());
             check_restore(stats, "restore_row", model, db)?;
             if ok {
                 *m = next;
@@ -1223,7 +1226,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             let mut next = m.clone();
             let model = next.restore(id, at);
             let ok = model.is_ok();
-            let db = Changeset::restore_with(conn, id, &restore_opts);
+            let db = d.restore_changeset_with(id, &restore_opts);
             check_restore(stats, "restore_changeset", model, db)?;
             if ok {
                 *m = next;
@@ -1233,7 +1236,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             let id = pick_row(m, *table, *pick);
             let mut next = m.clone();
             let model = next.hard_delete((*table, id));
-            let db = hard_delete_row(conn, *table, id);
+            let db = hard_delete_row(d, *table, id);
             if let Some(((counts, nullified), removed)) = outcome(model, db, stats, "hard_delete")?
             {
                 if !nullified.is_empty() {
@@ -1260,7 +1263,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
                 .actor(actor)
                 .reason(reason.clone())
                 .at(at);
-            let db = erase_row(conn, *table, id, options);
+            let db = erase_row(d, *table, id, options);
             if let Some(((removed, nullified), erasure)) = outcome(model, db, stats, "erase")? {
                 let expected = Erasure {
                     id: erasure.id,
@@ -1303,7 +1306,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             let batch = usize::from(*batch % 3) + 1;
             let (model, counts, batches) = m.purge(*table, cutoff, batch);
             let db = purge(
-                conn,
+                d,
                 *table,
                 PurgeOptions::new(cutoff).batch_size(batch as u32),
             );
@@ -1351,7 +1354,7 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
             };
             if let Some(fks) = fks {
                 let id = m.alloc(*table);
-                insert(conn, (*table, id), &fks).map_err(|e| format!("insert: {e}"))?;
+                insert(d.conn(), (*table, id), &fks).map_err(|e| format!("insert: {e}"))?;
                 m.insert_row(*table, id, fks);
                 stats.record("insert ok".to_owned());
             }
@@ -1360,11 +1363,11 @@ fn step(conn: &mut Conn, m: &mut Model, n: usize, op: &Op, stats: &Stats) -> Res
     Ok(())
 }
 
-fn run_case(conn: &mut Conn, sc: &Scenario, stats: &Stats) -> Result<(), String> {
-    reset(conn).map_err(|e| format!("reset: {e}"))?;
+fn run_case<D: Api>(d: &mut D, sc: &Scenario, stats: &Stats) -> Result<(), String> {
+    reset(d.conn()).map_err(|e| format!("reset: {e}"))?;
     let (mut m, order, invoices) = build(&sc.forest);
     for (k, fks) in &order {
-        insert(conn, *k, fks).map_err(|e| format!("seed {k:?}: {e}"))?;
+        insert(d.conn(), *k, fks).map_err(|e| format!("seed {k:?}: {e}"))?;
     }
     for (id, post) in invoices {
         diesel::insert_into(invoices::table)
@@ -1373,30 +1376,32 @@ fn run_case(conn: &mut Conn, sc: &Scenario, stats: &Stats) -> Result<(), String>
                 invoices::post_id.eq(post),
                 invoices::amount.eq(1),
             ))
-            .execute(conn)
+            .execute(d.conn())
             .map_err(|e| format!("invoice: {e}"))?;
     }
-    compare(conn, &mut m, stats).map_err(|e| format!("after seeding:\n{e}"))?;
+    compare(d.conn(), &mut m, stats).map_err(|e| format!("after seeding:\n{e}"))?;
     stats.bump(&stats.cases, 1);
     for (n, op) in sc.ops.iter().enumerate() {
         stats.bump(&stats.ops, 1);
-        step(conn, &mut m, n, op, stats).map_err(|e| format!("step {n} {op:?}: {e}"))?;
-        compare(conn, &mut m, stats).map_err(|e| format!("after step {n} {op:?}:\n{e}"))?;
+        step(d, &mut m, n, op, stats).map_err(|e| format!("step {n} {op:?}: {e}"))?;
+        compare(d.conn(), &mut m, stats).map_err(|e| format!("after step {n} {op:?}:\n{e}"))?;
     }
     Ok(())
 }
 
-fn run_model(name: &str, regressions: &'static str, purge_tables: Vec<Tbl>) {
-    let conn = RefCell::new(connect(name));
+/// Runs the model-based test on driver `D` with `config`'s case count.
+fn run_model<D: Api>(name: &str, regressions: &'static str, purge_tables: Vec<Tbl>) {
+    let d = RefCell::new(connect::<D>(name));
     let stats = Stats::default();
     let mut runner = TestRunner::new(config(regressions));
     let result = runner.run(&scenario(purge_tables), |sc| {
-        run_case(&mut conn.borrow_mut(), &sc, &stats).map_err(TestCaseError::fail)
+        run_case(&mut *d.borrow_mut(), &sc, &stats).map_err(TestCaseError::fail)
     });
     eprintln!(
-        "{name} [{:?}]: {} cases, {} operations ({} succeeded, {} failed as predicted), \
+        "{name} [{:?}, {}]: {} cases, {} operations ({} succeeded, {} failed as predicted), \
          {} rows and changesets compared\n  per operation: {:?}",
         Db::DIALECT,
+        D::KIND,
         stats.cases.get(),
         stats.ops.get(),
         stats.ok.get(),
@@ -1411,14 +1416,13 @@ fn run_model(name: &str, regressions: &'static str, purge_tables: Vec<Tbl>) {
 
 /// Every operation, with purges starting from every table but `categories` (which the
 /// next test purges).
-#[test]
-fn random_forests_and_operations_match_the_reference_model() {
+fn random_forests_and_operations_match_the_reference_model_on<D: Api>() {
     let tables = TABLES
         .iter()
         .copied()
         .filter(|t| *t != Tbl::Categories)
         .collect();
-    run_model(
+    run_model::<D>(
         "model_based",
         "tests/it/model_based.proptest-regressions",
         tables,
@@ -1426,9 +1430,8 @@ fn random_forests_and_operations_match_the_reference_model() {
 }
 
 /// The same with purges of the self-referencing `categories` table too.
-#[test]
-fn random_forests_with_category_purges_match_the_reference_model() {
-    run_model(
+fn random_forests_with_category_purges_match_the_reference_model_on<D: Api>() {
+    run_model::<D>(
         "model_based_category_purge",
         "tests/it/model_based_category_purge.proptest-regressions",
         vec![Tbl::Categories],
@@ -1453,55 +1456,53 @@ fn category_ids(conn: &mut Conn) -> Vec<i32> {
 /// purged two roots per batch: the first batch seeds rows 1 and 2, so row 3 is a
 /// descendant of seed 1 at level 1 and the parent of seed 2 (level 0). The purge
 /// must not remove row 3 while row 2 still references it.
-#[test]
-fn purge_in_batches_with_a_seed_below_a_non_seed() {
-    let mut conn = connect("purge_seed_below_non_seed");
-    seed_categories(&mut conn, &[(1, None), (3, Some(1)), (2, Some(3))]);
-    keys::category(1)
-        .soft_delete_with(&mut conn, DeleteOptions::new().at(base_time()))
+fn purge_in_batches_with_a_seed_below_a_non_seed_on<D: Api>() {
+    let mut d: D = connect("purge_seed_below_non_seed");
+    seed_categories(d.conn(), &[(1, None), (3, Some(1)), (2, Some(3))]);
+    d.soft_delete_with(&keys::category(1), DeleteOptions::new().at(base_time()))
         .expect("hide the tree");
-    let report = Category::purge_with(&mut conn, PurgeOptions::new(time_of(0)).batch_size(2));
+    let report = d.purge_with::<Category>(PurgeOptions::new(time_of(0)).batch_size(2));
     let report = report.expect("purge of a hidden tree succeeds");
     assert_eq!(report.removed.get("categories"), 3);
-    assert_eq!(category_ids(&mut conn), Vec::<i32>::new());
+    assert_eq!(category_ids(d.conn()), Vec::<i32>::new());
 }
 
 /// A hidden chain 1 → 2 → 3 purged in one batch: all three rows are seeds at level 0.
 /// SQLite and PostgreSQL check the self-referencing foreign key at the end of a statement;
 /// MySQL/MariaDB check it row by row, in key order, and refuse to delete row 1 while row 2
 /// still references it.
-#[test]
-fn purge_removes_a_hidden_category_chain() {
-    let mut conn = connect("purge_hidden_chain");
+fn purge_removes_a_hidden_category_chain_on<D: Api>() {
+    let mut d: D = connect("purge_hidden_chain");
     seed_categories(
-        &mut conn,
+        d.conn(),
         &[(1, None), (2, Some(1)), (3, Some(2)), (4, None)],
     );
-    keys::category(1)
-        .soft_delete_with(&mut conn, DeleteOptions::new().at(base_time()))
+    d.soft_delete_with(&keys::category(1), DeleteOptions::new().at(base_time()))
         .expect("hide the tree");
-    let report = Category::purge(&mut conn, time_of(0)).expect("purge of a hidden tree succeeds");
+    let report = d
+        .purge::<Category>(time_of(0))
+        .expect("purge of a hidden tree succeeds");
     assert_eq!(report.removed.get("categories"), 3);
     assert_eq!(report.batches, 1);
-    assert_eq!(category_ids(&mut conn), vec![4]);
+    assert_eq!(category_ids(d.conn()), vec![4]);
 }
 
 /// A diamond (project → milestone → task, and project → task directly): the task is
 /// reached at level 1 through the project, so it is marked at the same level as its
 /// milestone, which it references: hard delete and purge must remove the task first, although
 /// the project's cascade edges list `milestones` before `tasks`.
-#[test]
-fn hard_delete_and_purge_of_a_diamond_remove_children_first() {
-    let mut conn = connect("diamond_remove");
-    conn.batch_execute(
-        "INSERT INTO projects (id, name) VALUES (1, 'p'), (2, 'q');
-         INSERT INTO milestones (id, project_id) VALUES (1, 1), (2, 2);
-         INSERT INTO tasks (id, project_id, milestone_id)
-             VALUES (1, 1, 1), (2, 1, NULL), (3, 2, 2);",
-    )
-    .expect("seed");
-    let removed = keys::project(1)
-        .hard_delete(&mut conn)
+fn hard_delete_and_purge_of_a_diamond_remove_children_first_on<D: Api>() {
+    let mut d: D = connect("diamond_remove");
+    d.conn()
+        .batch_execute(
+            "INSERT INTO projects (id, name) VALUES (1, 'p'), (2, 'q');
+             INSERT INTO milestones (id, project_id) VALUES (1, 1), (2, 2);
+             INSERT INTO tasks (id, project_id, milestone_id)
+                 VALUES (1, 1, 1), (2, 1, NULL), (3, 2, 2);",
+        )
+        .expect("seed");
+    let removed = d
+        .hard_delete(&keys::project(1))
         .expect("hard delete of a diamond succeeds");
     assert_eq!(
         (
@@ -1511,25 +1512,92 @@ fn hard_delete_and_purge_of_a_diamond_remove_children_first() {
         ),
         (1, 1, 2)
     );
-    keys::project(2)
-        .soft_delete_with(&mut conn, DeleteOptions::new().at(base_time()))
+    d.soft_delete_with(&keys::project(2), DeleteOptions::new().at(base_time()))
         .expect("hide project 2");
-    let report = Project::purge(&mut conn, time_of(0)).expect("purge of a diamond succeeds");
+    let report = d
+        .purge::<Project>(time_of(0))
+        .expect("purge of a diamond succeeds");
     assert_eq!(report.removed.total(), 3);
-    let left: i64 = tasks::table.count().get_result(&mut conn).expect("tasks");
+    let left: i64 = tasks::table.count().get_result(d.conn()).expect("tasks");
     assert_eq!(left, 0);
 }
 
 /// `purge(conn, Utc::now().naive_utc())` — "everything hidden until now" — is not a cutoff
 /// "in the future", also when the call lands in the same microsecond as the caller's clock
 /// reading (the caller's cutoff has nanoseconds, the runtime's clock microseconds).
-#[test]
-fn purge_up_to_now_is_accepted() {
-    let mut conn = connect("purge_now");
+fn purge_up_to_now_is_accepted_on<D: Api>() {
+    let mut d: D = connect("purge_now");
     for _ in 0..100 {
         let cutoff = chrono::Utc::now().naive_utc();
-        if let Err(e) = Author::purge(&mut conn, cutoff) {
+        if let Err(e) = d.purge::<Author>(cutoff) {
             panic!("purge up to {cutoff} (the caller's now) was refused: {e}");
         }
+    }
+}
+
+#[test]
+fn random_forests_and_operations_match_the_reference_model() {
+    random_forests_and_operations_match_the_reference_model_on::<SyncApi>();
+}
+
+#[test]
+fn random_forests_with_category_purges_match_the_reference_model() {
+    random_forests_with_category_purges_match_the_reference_model_on::<SyncApi>();
+}
+
+#[test]
+fn purge_in_batches_with_a_seed_below_a_non_seed() {
+    purge_in_batches_with_a_seed_below_a_non_seed_on::<SyncApi>();
+}
+
+#[test]
+fn purge_removes_a_hidden_category_chain() {
+    purge_removes_a_hidden_category_chain_on::<SyncApi>();
+}
+
+#[test]
+fn hard_delete_and_purge_of_a_diamond_remove_children_first() {
+    hard_delete_and_purge_of_a_diamond_remove_children_first_on::<SyncApi>();
+}
+
+#[test]
+fn purge_up_to_now_is_accepted() {
+    purge_up_to_now_is_accepted_on::<SyncApi>();
+}
+
+/// The same tests on the async API (feature `async`), with the same reference model.
+#[cfg(feature = "async")]
+mod asynchronous {
+    use super::super::driver::AsyncApi;
+    use super::*;
+
+    #[test]
+    fn random_forests_and_operations_match_the_reference_model() {
+        random_forests_and_operations_match_the_reference_model_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn random_forests_with_category_purges_match_the_reference_model() {
+        random_forests_with_category_purges_match_the_reference_model_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn purge_in_batches_with_a_seed_below_a_non_seed() {
+        purge_in_batches_with_a_seed_below_a_non_seed_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn purge_removes_a_hidden_category_chain() {
+        purge_removes_a_hidden_category_chain_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn hard_delete_and_purge_of_a_diamond_remove_children_first() {
+        hard_delete_and_purge_of_a_diamond_remove_children_first_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn purge_up_to_now_is_accepted() {
+        purge_up_to_now_is_accepted_on::<AsyncApi>();
     }
 }

@@ -6,6 +6,8 @@ type Conn = <Db as crate::common::TestDb>::Conn;
 #[cfg(feature = "async")]
 type AsyncConn = diesel_async::AsyncPgConnection;
 
+#[path = "common/driver.rs"]
+mod driver;
 #[path = "common/rows.rs"]
 mod rows;
 

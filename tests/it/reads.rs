@@ -7,10 +7,10 @@ use diesel::query_builder::QueryFragment;
 use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::{Active, OnlyDeleted};
 
-use super::{Conn, Db};
+use super::driver::{Api, SyncApi};
+use super::Conn;
 use crate::common::models::*;
 use crate::common::schema::*;
-use crate::common::TestDb;
 
 /// Downstream code can name the query types in signatures.
 fn live_posts() -> Active<posts::table> {
@@ -37,8 +37,8 @@ fn sql<Q: QueryFragment<Backend>>(q: &Q) -> String {
 }
 
 /// A fresh database with the test schema, named after this module and `test`.
-fn connect(test: &str) -> Conn {
-    Db::connect(&format!("{}::{test}", module_path!()), &ddl())
+fn connect<D: Api>(test: &str) -> D {
+    D::open(&format!("{}::{test}", module_path!()), &ddl())
 }
 
 #[test]
@@ -121,12 +121,11 @@ fn is_live_filters_joined_tables() {
 
 /// `.active()` last ANDs the live condition around an earlier `or_filter`; an `or_filter`
 /// written after `.active()` widens the query exactly as in plain Diesel.
-#[test]
-fn or_filter_placement_is_pinned_both_ways() {
-    let mut conn = connect("or_filter");
+fn or_filter_placement_is_pinned_both_ways_on<D: Api>() {
+    let mut d: D = connect("or_filter");
     diesel::insert_into(authors::table)
         .values((authors::id.eq(1), authors::name.eq("a")))
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("a");
     diesel::insert_into(posts::table)
         .values(&vec![
@@ -141,14 +140,14 @@ fn or_filter_placement_is_pinned_both_ways() {
                 posts::title.eq("y"),
             ),
         ])
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("p");
     let p2: Post = posts::table
         .find(2)
         .select(Post::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("p2");
-    p2.soft_delete(&mut conn).expect("hide post 2");
+    d.soft_delete(&p2).expect("hide post 2");
 
     let safe: Vec<i32> = posts::table
         .filter(posts::title.eq("x"))
@@ -156,7 +155,7 @@ fn or_filter_placement_is_pinned_both_ways() {
         .active()
         .select(posts::id)
         .order(posts::id)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("safe");
     assert_eq!(safe, vec![1], "active() last keeps hidden rows out");
 
@@ -166,11 +165,28 @@ fn or_filter_placement_is_pinned_both_ways() {
         .or_filter(posts::title.eq("y"))
         .select(posts::id)
         .order(posts::id)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("widened");
     assert_eq!(
         widened,
         vec![1, 2],
         "an or_filter after active() widens, as in plain Diesel"
     );
+}
+
+#[test]
+fn or_filter_placement_is_pinned_both_ways() {
+    or_filter_placement_is_pinned_both_ways_on::<SyncApi>();
+}
+
+/// The test that runs an operation, on the async API (feature `async`); the others render SQL and use no connection.
+#[cfg(feature = "async")]
+mod asynchronous {
+    use super::super::driver::AsyncApi;
+    use super::*;
+
+    #[test]
+    fn or_filter_placement_is_pinned_both_ways() {
+        or_filter_placement_is_pinned_both_ways_on::<AsyncApi>();
+    }
 }

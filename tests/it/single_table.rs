@@ -7,14 +7,15 @@ use diesel::prelude::*;
 use soft_delete_runtime::migration::unique_live_index;
 use soft_delete_runtime::prelude::*;
 
+use super::driver::{Api, SyncApi};
 use super::{Conn, Db};
 use crate::common::models::*;
 use crate::common::schema::*;
-use crate::common::{StatementCounter, TestDb};
+use crate::common::{keys, TestDb};
 
 /// A fresh database with the test schema, named after this module and `test`.
-fn connect(test: &str) -> Conn {
-    Db::connect(&format!("{}::{test}", module_path!()), &ddl())
+fn connect<D: Api>(test: &str) -> D {
+    D::open(&format!("{}::{test}", module_path!()), &ddl())
 }
 
 /// A leap day, with microseconds.
@@ -54,13 +55,12 @@ fn live_user_ids(conn: &mut Conn) -> Vec<i64> {
         .expect("live")
 }
 
-#[test]
-fn timestamp_marker_soft_delete_restore_and_views() {
-    let mut conn = connect("timestamp_marker");
-    seed_users(&mut conn);
-    let cs = user(&mut conn, 2)
+fn timestamp_marker_soft_delete_restore_and_views_on<D: Api>() {
+    let mut d: D = connect("timestamp_marker");
+    seed_users(d.conn());
+    let cs = d
         .soft_delete_with(
-            &mut conn,
+            &keys::user(2),
             DeleteOptions::new().actor("alice").reason("spam").at(at()),
         )
         .expect("soft delete");
@@ -73,51 +73,50 @@ fn timestamp_marker_soft_delete_restore_and_views() {
         (1, "users", Some("2"))
     );
     assert_eq!(cs.created_at, at(), "microseconds are kept");
-    assert_eq!(user(&mut conn, 2).deleted_at, Some(at()));
-    assert_eq!(live_user_ids(&mut conn), vec![1, 3]);
+    assert_eq!(user(d.conn(), 2).deleted_at, Some(at()));
+    assert_eq!(live_user_ids(d.conn()), vec![1, 3]);
     let hidden: Vec<i64> = User::only_deleted()
         .select(users::id)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("hidden");
     assert_eq!(hidden, vec![2]);
     let every: i64 = User::with_deleted()
         .count()
-        .get_result(&mut conn)
+        .get_result(d.conn())
         .expect("all");
     assert_eq!(every, 3);
-    let stored = Changeset::find(&mut conn, cs.id).expect("stored");
+    let stored = d.find_changeset(cs.id).expect("stored");
     assert_eq!(stored, cs);
 
-    let report = user(&mut conn, 2).restore(&mut conn).expect("restore");
+    let report = d.restore(&keys::user(2)).expect("restore");
     assert_eq!(report.restored.get("users"), 1);
-    assert_eq!(live_user_ids(&mut conn), vec![1, 2, 3]);
-    assert_eq!(user(&mut conn, 2).deleted_at, None);
+    assert_eq!(live_user_ids(d.conn()), vec![1, 2, 3]);
+    assert_eq!(user(d.conn(), 2).deleted_at, None);
 }
 
-#[test]
-fn errors_on_one_table() {
-    let mut conn = connect("errors_one_table");
-    seed_users(&mut conn);
+fn errors_on_one_table_on<D: Api>() {
+    let mut d: D = connect("errors_one_table");
+    seed_users(d.conn());
     let ghost = User {
         id: 99,
         email: "ghost".into(),
         deleted_at: None,
     };
     assert!(matches!(
-        ghost.soft_delete(&mut conn),
+        d.soft_delete(&ghost),
         Err(SoftDeleteError::NotFound { table: "users" })
     ));
     assert!(matches!(
-        ghost.restore(&mut conn),
+        d.restore(&ghost),
         Err(SoftDeleteError::NotFound { table: "users" })
     ));
     assert!(matches!(
-        ghost.hard_delete(&mut conn),
+        d.hard_delete(&ghost),
         Err(SoftDeleteError::NotFound { table: "users" })
     ));
-    let u1 = user(&mut conn, 1);
-    u1.soft_delete(&mut conn).expect("first delete");
-    let again = u1.soft_delete(&mut conn).expect_err("second delete");
+    let u1 = user(d.conn(), 1);
+    d.soft_delete(&u1).expect("first delete");
+    let again = d.soft_delete(&u1).expect_err("second delete");
     assert!(matches!(
         again,
         SoftDeleteError::AlreadyDeleted { table: "users" }
@@ -127,98 +126,93 @@ fn errors_on_one_table() {
         "{again}"
     );
     assert!(matches!(
-        user(&mut conn, 3).restore(&mut conn),
+        d.restore(&keys::user(3)),
         Err(SoftDeleteError::NotDeleted { table: "users" })
     ));
     assert!(matches!(
-        Changeset::restore(&mut conn, 12345),
+        d.restore_changeset(12345),
         Err(SoftDeleteError::ChangesetNotFound { id: 12345 })
     ));
     assert!(matches!(
-        User::soft_delete_where(&mut conn, users::email.eq("nobody")),
+        d.soft_delete_where::<User, _>(users::email.eq("nobody")),
         Err(SoftDeleteError::NotFound { .. })
     ));
     // A model without `deletion_id` restores row by row, not by changeset.
-    let cs = user(&mut conn, 3).soft_delete(&mut conn).expect("delete");
+    let cs = d.soft_delete(&keys::user(3)).expect("delete");
     assert!(matches!(
-        Changeset::restore(&mut conn, cs.id),
+        d.restore_changeset(cs.id),
         Err(SoftDeleteError::InvalidInput { .. })
     ));
     // Database errors come through as `Database`.
     diesel::sql_query("DROP TABLE users")
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("drop");
-    let err = ghost.soft_delete(&mut conn).expect_err("no table");
+    let err = d.soft_delete(&ghost).expect_err("no table");
     assert!(matches!(err, SoftDeleteError::Database(_)), "{err:?}");
 }
 
-#[test]
-fn tracked_row_and_changeset_restore_and_already_restored() {
-    let mut conn = connect("tracked_single");
+fn tracked_row_and_changeset_restore_and_already_restored_on<D: Api>() {
+    let mut d: D = connect("tracked_single");
     diesel::insert_into(tags::table)
         .values((tags::id.eq(1), tags::name.eq("t")))
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("tag");
     let t: Tag = tags::table
         .find(1)
         .select(Tag::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("tag");
-    let cs = t.soft_delete(&mut conn).expect("delete");
+    let cs = d.soft_delete(&t).expect("delete");
     let row: Tag = tags::table
         .find(1)
         .select(Tag::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("tag");
     assert_eq!(row.deletion_id, Some(cs.id));
-    Changeset::restore(&mut conn, cs.id).expect("restore");
+    d.restore_changeset(cs.id).expect("restore");
     assert!(matches!(
-        Changeset::restore(&mut conn, cs.id),
+        d.restore_changeset(cs.id),
         Err(SoftDeleteError::AlreadyRestored { .. })
     ));
     let row: Tag = tags::table
         .find(1)
         .select(Tag::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("tag");
     assert_eq!((row.deleted_at, row.deletion_id), (None, None));
 }
 
-#[test]
-fn bulk_soft_delete_where_on_one_table() {
-    let mut conn = connect("bulk_one_table");
-    seed_users(&mut conn);
-    let cs = User::soft_delete_where_with(
-        &mut conn,
-        users::email.like("%@x").and(users::id.ne(2)),
-        DeleteOptions::new().actor("cron"),
-    )
-    .expect("bulk");
+fn bulk_soft_delete_where_on_one_table_on<D: Api>() {
+    let mut d: D = connect("bulk_one_table");
+    seed_users(d.conn());
+    let cs = d
+        .soft_delete_where_with::<User, _>(
+            users::email.like("%@x").and(users::id.ne(2)),
+            DeleteOptions::new().actor("cron"),
+        )
+        .expect("bulk");
     assert_eq!(cs.rows_affected, 2);
     assert_eq!(cs.root_key, None);
-    assert_eq!(live_user_ids(&mut conn), vec![2]);
+    assert_eq!(live_user_ids(d.conn()), vec![2]);
 }
 
-#[test]
-fn hard_delete_one_row() {
-    let mut conn = connect("hard_one");
-    seed_users(&mut conn);
-    user(&mut conn, 1)
-        .soft_delete(&mut conn)
+fn hard_delete_one_row_on<D: Api>() {
+    let mut d: D = connect("hard_one");
+    seed_users(d.conn());
+    d.soft_delete(&keys::user(1))
         .expect("hidden rows can be hard-deleted too");
-    let removed = user(&mut conn, 1).hard_delete(&mut conn).expect("hard");
+    let removed = d.hard_delete(&keys::user(1)).expect("hard");
     assert_eq!(removed.get("users"), 1);
     let ids: Vec<i64> = users::table
         .select(users::id)
         .order(users::id)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("ids");
     assert_eq!(ids, vec![2, 3]);
 }
 
-#[test]
-fn flag_marker_with_string_key() {
-    let mut conn = connect("flag_marker");
+fn flag_marker_with_string_key_on<D: Api>() {
+    let mut d: D = connect("flag_marker");
     diesel::insert_into(notes::table)
         .values(&vec![
             (
@@ -232,45 +226,44 @@ fn flag_marker_with_string_key() {
                 notes::deleted.eq(false),
             ),
         ])
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("notes");
     let a: Note = notes::table
         .find("a")
         .select(Note::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("a");
-    let cs = a.soft_delete(&mut conn).expect("delete");
+    let cs = d.soft_delete(&a).expect("delete");
     assert_eq!(cs.root_key.as_deref(), Some("a"));
     let live: Vec<String> = Note::active()
         .select(notes::code)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("live");
     assert_eq!(live, vec!["b".to_string()]);
     let hidden: Vec<String> = Note::only_deleted()
         .select(notes::code)
-        .load(&mut conn)
+        .load(d.conn())
         .expect("hidden");
     assert_eq!(hidden, vec!["a".to_string()]);
     assert!(matches!(
-        a.soft_delete(&mut conn),
+        d.soft_delete(&a),
         Err(SoftDeleteError::AlreadyDeleted { table: "notes" })
     ));
-    a.restore(&mut conn).expect("restore");
+    d.restore(&a).expect("restore");
     assert_eq!(
         Note::active()
             .count()
-            .get_result::<i64>(&mut conn)
+            .get_result::<i64>(d.conn())
             .expect("n"),
         2
     );
 }
 
-#[test]
-fn failing_hook_leaves_every_row_as_it_was() {
-    let mut conn = connect("hook_single");
+fn failing_hook_leaves_every_row_as_it_was_on<D: Api>() {
+    let mut d: D = connect("hook_single");
     diesel::insert_into(authors::table)
         .values((authors::id.eq(1), authors::name.eq("a")))
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("a");
     diesel::insert_into(posts::table)
         .values((
@@ -278,7 +271,7 @@ fn failing_hook_leaves_every_row_as_it_was() {
             posts::author_id.eq(1),
             posts::title.eq("p"),
         ))
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("p");
     diesel::insert_into(comments::table)
         .values((
@@ -286,18 +279,15 @@ fn failing_hook_leaves_every_row_as_it_was() {
             comments::post_id.eq(1),
             comments::body.eq("c"),
         ))
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("c");
     let c: Comment = comments::table
         .find(1)
         .select(Comment::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("c");
-    let err = c
-        .soft_delete_with(
-            &mut conn,
-            DeleteOptions::new().reason("fail-in-comments-hook"),
-        )
+    let err = d
+        .soft_delete_with(&c, DeleteOptions::new().reason("fail-in-comments-hook"))
         .expect_err("hook refuses");
     assert!(matches!(
         &err,
@@ -307,54 +297,151 @@ fn failing_hook_leaves_every_row_as_it_was() {
     let after: Comment = comments::table
         .find(1)
         .select(Comment::as_select())
-        .first(&mut conn)
+        .first(d.conn())
         .expect("c");
     assert_eq!(after, c);
     let n: i64 = soft_delete_runtime::schema::soft_delete_changesets::table
         .count()
-        .get_result(&mut conn)
+        .get_result(d.conn())
         .expect("n");
     assert_eq!(n, 0, "the changeset row was rolled back too");
 }
 
-#[test]
-fn restoring_a_live_row_is_not_deleted_and_writes_nothing() {
-    let mut conn = connect("restore_live");
-    seed_users(&mut conn);
-    let before = all_users(&mut conn);
-    let counter = StatementCounter::attach(&mut conn);
-    let err = user(&mut conn, 1).restore(&mut conn).expect_err("live");
+fn restoring_a_live_row_is_not_deleted_and_writes_nothing_on<D: Api>() {
+    let mut d: D = connect("restore_live");
+    seed_users(d.conn());
+    let before = all_users(d.conn());
+    let u1 = user(d.conn(), 1);
+    let counter = d.count_statements();
+    let err = d.restore(&u1).expect_err("live");
     assert!(matches!(
         err,
         SoftDeleteError::NotDeleted { table: "users" }
     ));
-    // One SELECT to load the row in the test, one to read its state: no write, no transaction.
-    assert_eq!(counter.take(), 2);
-    assert_eq!(all_users(&mut conn), before);
+    // One SELECT to read its state: no write, no transaction.
+    assert_eq!(counter.take(), 1);
+    assert_eq!(all_users(d.conn()), before);
 }
 
 /// A hidden row does not block a new live row with the same key; restoring the hidden one
 /// then collides and fails with `Conflict`, changing nothing.
-#[test]
-fn live_only_unique_index_and_restore_conflict() {
-    let mut conn = connect("unique_live");
-    seed_users(&mut conn);
-    conn.batch_execute(&unique_live_index::<users::table>(Db::DIALECT, &["email"]))
+fn live_only_unique_index_and_restore_conflict_on<D: Api>() {
+    let mut d: D = connect("unique_live");
+    seed_users(d.conn());
+    d.conn()
+        .batch_execute(&unique_live_index::<users::table>(Db::DIALECT, &["email"]))
         .expect("index");
-    user(&mut conn, 1).soft_delete(&mut conn).expect("delete");
+    d.soft_delete(&keys::user(1)).expect("delete");
     diesel::insert_into(users::table)
         .values((users::id.eq(10_i64), users::email.eq("a@x")))
-        .execute(&mut conn)
+        .execute(d.conn())
         .expect("a new live row may reuse a hidden row's key");
     let dup = diesel::insert_into(users::table)
         .values((users::id.eq(11_i64), users::email.eq("a@x")))
-        .execute(&mut conn);
+        .execute(d.conn());
     assert!(dup.is_err(), "two live rows with one key are still refused");
-    let before = all_users(&mut conn);
-    let err = user(&mut conn, 1).restore(&mut conn).expect_err("collides");
+    let before = all_users(d.conn());
+    let err = d.restore(&keys::user(1)).expect_err("collides");
     assert!(
         matches!(&err, SoftDeleteError::Conflict { table: "users", .. }),
         "{err:?}"
     );
-    assert_eq!(all_users(&mut conn), before);
+    assert_eq!(all_users(d.conn()), before);
+}
+
+#[test]
+fn timestamp_marker_soft_delete_restore_and_views() {
+    timestamp_marker_soft_delete_restore_and_views_on::<SyncApi>();
+}
+
+#[test]
+fn errors_on_one_table() {
+    errors_on_one_table_on::<SyncApi>();
+}
+
+#[test]
+fn tracked_row_and_changeset_restore_and_already_restored() {
+    tracked_row_and_changeset_restore_and_already_restored_on::<SyncApi>();
+}
+
+#[test]
+fn bulk_soft_delete_where_on_one_table() {
+    bulk_soft_delete_where_on_one_table_on::<SyncApi>();
+}
+
+#[test]
+fn hard_delete_one_row() {
+    hard_delete_one_row_on::<SyncApi>();
+}
+
+#[test]
+fn flag_marker_with_string_key() {
+    flag_marker_with_string_key_on::<SyncApi>();
+}
+
+#[test]
+fn failing_hook_leaves_every_row_as_it_was() {
+    failing_hook_leaves_every_row_as_it_was_on::<SyncApi>();
+}
+
+#[test]
+fn restoring_a_live_row_is_not_deleted_and_writes_nothing() {
+    restoring_a_live_row_is_not_deleted_and_writes_nothing_on::<SyncApi>();
+}
+
+#[test]
+fn live_only_unique_index_and_restore_conflict() {
+    live_only_unique_index_and_restore_conflict_on::<SyncApi>();
+}
+
+/// The same tests on the async API (feature `async`).
+#[cfg(feature = "async")]
+mod asynchronous {
+    use super::super::driver::AsyncApi;
+    use super::*;
+
+    #[test]
+    fn timestamp_marker_soft_delete_restore_and_views() {
+        timestamp_marker_soft_delete_restore_and_views_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn errors_on_one_table() {
+        errors_on_one_table_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn tracked_row_and_changeset_restore_and_already_restored() {
+        tracked_row_and_changeset_restore_and_already_restored_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn bulk_soft_delete_where_on_one_table() {
+        bulk_soft_delete_where_on_one_table_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn hard_delete_one_row() {
+        hard_delete_one_row_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn flag_marker_with_string_key() {
+        flag_marker_with_string_key_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn failing_hook_leaves_every_row_as_it_was() {
+        failing_hook_leaves_every_row_as_it_was_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn restoring_a_live_row_is_not_deleted_and_writes_nothing() {
+        restoring_a_live_row_is_not_deleted_and_writes_nothing_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn live_only_unique_index_and_restore_conflict() {
+        live_only_unique_index_and_restore_conflict_on::<AsyncApi>();
+    }
 }

@@ -6,6 +6,8 @@ type Conn = <Db as crate::common::TestDb>::Conn;
 type AsyncConn =
     diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
 
+#[path = "common/driver.rs"]
+mod driver;
 #[path = "common/rows.rs"]
 mod rows;
 

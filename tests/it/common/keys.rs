@@ -98,3 +98,11 @@ pub fn vote(id: i32) -> Vote {
         deletion_id: None,
     }
 }
+
+pub fn user(id: i64) -> User {
+    User {
+        id,
+        email: String::new(),
+        deleted_at: None,
+    }
+}
