@@ -23,7 +23,7 @@ pub(crate) mod sealed {
 /// The changeset record's operations, called as `Changeset::find(&mut conn, id)`,
 /// `Changeset::list(..)`, ...: implemented by [`Changeset`] (only) and in the prelude.
 ///
-/// With feature `async`, [`asynchronous::ChangesetStore`](crate::asynchronous::ChangesetStore)
+/// With feature `async`, `asynchronous::ChangesetStore`
 /// has the same functions for diesel-async connections, awaited.
 pub trait ChangesetStore: sealed::Record {
     /// Loads changeset `id`.
@@ -105,7 +105,7 @@ impl ChangesetStore for Changeset {}
 
 /// The erasure record's operations, called as `Erasure::list(&mut conn)`: implemented by
 /// [`Erasure`] (only) and in the prelude. With feature `async`,
-/// [`asynchronous::ErasureStore`](crate::asynchronous::ErasureStore) awaits them.
+/// `asynchronous::ErasureStore` awaits them.
 pub trait ErasureStore: sealed::Record {
     /// Every erasure record, newest first (what an admin screen lists beside the trash bin).
     /// Erasures are rare; page with [`ErasureStore::list_page`] when they are not.

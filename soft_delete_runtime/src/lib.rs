@@ -46,7 +46,7 @@
 //! - `sqlite` (default): SQLite, with libsqlite3 bundled.
 //! - `postgres`: PostgreSQL (needs libpq).
 //! - `mysql`: MySQL and MariaDB (needs libmysqlclient or libmariadb).
-//! - `async`: the operations on diesel-async connections, awaited ([`asynchronous`]), for the
+//! - `async`: the operations on diesel-async connections, awaited (module `asynchronous`), for the
 //!   backends enabled.
 #![warn(missing_docs)]
 
