@@ -8,23 +8,33 @@
 //! author 1's live comments through `comments JOIN posts` (100,000 rows counted), and the live
 //! comments of one post, loaded (100 rows). The async side runs on a tokio current-thread
 //! runtime, `block_on` per operation, inside the timed span.
+//!
+//! Timing: paired rounds, each running both sides once (untimed set-up and reset around each),
+//! the order alternating from round to round; the reported ratio is the median of the rounds'
+//! async/sync ratios, so a change in background load (the machine is shared) between rounds
+//! cancels out. Then `PROFILE` lines: for each side, an operation's total time against the time
+//! its statements took, as the connection's instrumentation reports them; the rest is the
+//! API's own time (engine, runtime, and on SQLite the hop to the blocking thread).
 
 use std::future::Future;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::Criterion;
 use tokio::runtime::Runtime;
 
-use crate::harness::{enabled, fresh, reset, seed_live, BenchConn, Sizes};
+use crate::harness::{enabled, fresh, reset, seed_live, smoke, BenchConn, Sizes};
 use crate::models::Author;
 use crate::probe::Events;
-use crate::timing::{fmt_d, measure, Comparison};
+use crate::timing::{fmt_d, median_of};
 
 /// Comments per post in the tree (100,000 under author 1 at full size).
 const COMMENTS_PER_POST: i64 = 100;
+/// Paired rounds of each cascade operation (one in a smoke run).
+const CASCADE_ROUNDS: usize = 11;
+/// Paired rounds of each read.
+const READ_ROUNDS: usize = 101;
+/// Profiled runs of each cascade operation per side.
+const PROFILE_RUNS: usize = 3;
 
 /// A backend's two APIs over its two connections (`both_apis.rs`, compiled once per backend):
 /// the synchronous one on `Self`, the asynchronous one on [`BothApis::Async`].
@@ -34,8 +44,8 @@ pub trait BothApis: BenchConn {
     /// A diesel-async connection to the database [`BenchConn::open`] made for `name`, with the
     /// same session settings.
     fn open_async(name: &str) -> impl Future<Output = Self::Async>;
-    /// Counts the statements `conn` sends from now on.
-    fn count_async(conn: &mut Self::Async) -> Arc<AtomicUsize>;
+    /// Instruments `conn` as [`fresh`] instruments the sync connection.
+    fn probe_async(conn: &mut Self::Async) -> Events;
     /// Author `id`.
     fn author_row(&mut self, id: i32) -> Author;
     /// `author.soft_delete(conn)`, sync; the changeset id.
@@ -61,6 +71,8 @@ pub struct Pair<B: BothApis> {
     sync: B,
     aconn: Option<B::Async>,
     rt: Runtime,
+    /// The instrumentation of `sync` and of `aconn`.
+    events: [Events; 2],
 }
 
 impl<B: BothApis> Pair<B> {
@@ -80,18 +92,20 @@ impl<B: BothApis> Drop for Pair<B> {
 }
 
 /// Section 8: cascade soft delete, restore and two reads, sync vs async, on backend `B`.
-pub fn async_vs_sync<B: BothApis>(c: &mut Criterion, sizes: &Sizes) {
-    let (mut sync, events) = fresh::<B>("async_vs_sync");
+pub fn async_vs_sync<B: BothApis>(sizes: &Sizes) {
+    let (mut sync, sync_events) = fresh::<B>("async_vs_sync");
     seed_live(&mut sync, 2, sizes.posts, COMMENTS_PER_POST, true);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let aconn = rt.block_on(B::open_async("async_vs_sync"));
+    let mut aconn = rt.block_on(B::open_async("async_vs_sync"));
+    let async_events = B::probe_async(&mut aconn);
     let mut pair = Pair {
         sync,
         aconn: Some(aconn),
         rt,
+        events: [sync_events, async_events],
     };
     println!(
         "ASYNC {} data: author 1 -> {} posts -> {} comments (tables hold twice that); \
@@ -100,148 +114,255 @@ pub fn async_vs_sync<B: BothApis>(c: &mut Criterion, sizes: &Sizes) {
         sizes.posts,
         sizes.posts * COMMENTS_PER_POST
     );
-    statements(&mut pair, &events);
-    cascade(c, &mut pair);
-    reads(c, &mut pair);
+    statements(&mut pair);
+    cascade(&mut pair);
+    reads(&mut pair);
+    profile(&mut pair);
+}
+
+/// Which API an operation goes through.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Sync,
+    Async,
+}
+
+impl Side {
+    fn index(self) -> usize {
+        match self {
+            Side::Sync => 0,
+            Side::Async => 1,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::Sync => "sync",
+            Side::Async => "async",
+        }
+    }
+}
+
+/// Soft-deletes author 1's tree through `side`; the changeset id.
+fn delete<B: BothApis>(pair: &mut Pair<B>, side: Side, author: &Author) -> i64 {
+    match side {
+        Side::Sync => pair.sync.sync_delete(author),
+        Side::Async => {
+            let (rt, aconn) = pair.rt_async();
+            rt.block_on(B::async_delete(aconn, author))
+        }
+    }
+}
+
+/// Restores changeset `id` through `side`.
+fn restore<B: BothApis>(pair: &mut Pair<B>, side: Side, id: i64) {
+    match side {
+        Side::Sync => pair.sync.sync_restore(id),
+        Side::Async => {
+            let (rt, aconn) = pair.rt_async();
+            rt.block_on(B::async_restore(aconn, id));
+        }
+    }
+}
+
+/// Untimed: settles the storage and hides author 1's tree (sync); the changeset to restore.
+fn hidden_tree<B: BothApis>(pair: &mut Pair<B>) -> i64 {
+    let author = pair.sync.author_row(1);
+    let id = pair.sync.sync_delete(&author);
+    pair.sync.settle();
+    id
 }
 
 /// `ASYNC <backend> statements`: what one soft delete and one restore send on each side
 /// (the same engine, so the counts must agree).
-fn statements<B: BothApis>(pair: &mut Pair<B>, events: &Events) {
+fn statements<B: BothApis>(pair: &mut Pair<B>) {
     let author = pair.sync.author_row(1);
-    events.take_statements();
-    let id = pair.sync.sync_delete(&author);
-    let sync_delete = events.take_statements();
-    pair.sync.sync_restore(id);
-    let sync_restore = events.take_statements();
-    let (rt, aconn) = pair.rt_async();
-    let counter = B::count_async(aconn);
-    let id = rt.block_on(B::async_delete(aconn, &author));
-    let async_delete = counter.swap(0, Ordering::Relaxed);
-    rt.block_on(B::async_restore(aconn, id));
-    let async_restore = counter.swap(0, Ordering::Relaxed);
+    let mut counts = [[0; 2]; 2];
+    for side in [Side::Sync, Side::Async] {
+        let events = pair.events[side.index()].clone();
+        events.take_statements();
+        let id = delete(pair, side, &author);
+        counts[side.index()][0] = events.take_statements();
+        restore(pair, side, id);
+        counts[side.index()][1] = events.take_statements();
+    }
+    let [[sync_delete, sync_restore], [async_delete, async_restore]] = counts;
     println!(
         "ASYNC {} statements: soft delete sync {sync_delete} async {async_delete}, \
          restore sync {sync_restore} async {async_restore}",
         B::NAME
     );
-    assert_eq!(
-        (sync_delete, sync_restore),
-        (async_delete, async_restore),
-        "the two APIs drive one engine"
-    );
+    assert_eq!(counts[0], counts[1], "the two APIs drive one engine");
     reset(&mut pair.sync);
 }
 
 /// The cascade soft delete of author 1 and the restore of its changeset, each side.
-fn cascade<B: BothApis>(c: &mut Criterion, pair: &mut Pair<B>) {
-    compare(
-        c,
+fn cascade<B: BothApis>(pair: &mut Pair<B>) {
+    let rounds = if smoke() { 1 } else { CASCADE_ROUNDS };
+    paired(
         pair,
         "soft_delete",
+        rounds,
         &mut |p| {
             p.sync.settle();
             p.sync.author_row(1)
         },
+        &mut |p, side, author| {
+            black_box(delete(p, side, &author));
+        },
         &mut |p| reset(&mut p.sync),
-        &mut [
-            ("sync", &mut |p: &mut Pair<B>, a: Author| {
-                black_box(p.sync.sync_delete(&a));
-            }),
-            ("async", &mut |p: &mut Pair<B>, a: Author| {
-                let (rt, aconn) = p.rt_async();
-                black_box(rt.block_on(B::async_delete(aconn, &a)));
-            }),
-        ],
     );
-    compare(
-        c,
+    paired(
         pair,
         "restore",
-        &mut |p| {
-            let a = p.sync.author_row(1);
-            let id = p.sync.sync_delete(&a);
-            p.sync.settle();
-            id
-        },
+        rounds,
+        &mut hidden_tree,
+        &mut |p, side, id| restore(p, side, id),
         &mut |_| (),
-        &mut [
-            ("sync", &mut |p: &mut Pair<B>, id: i64| {
-                p.sync.sync_restore(id)
-            }),
-            ("async", &mut |p: &mut Pair<B>, id: i64| {
-                let (rt, aconn) = p.rt_async();
-                rt.block_on(B::async_restore(aconn, id));
-            }),
-        ],
     );
 }
 
 /// The two reads, each side, on the live tree.
-fn reads<B: BothApis>(c: &mut Criterion, pair: &mut Pair<B>) {
+fn reads<B: BothApis>(pair: &mut Pair<B>) {
     pair.sync.settle();
-    compare(
-        c,
+    let rounds = if smoke() { 1 } else { READ_ROUNDS };
+    paired(
         pair,
         "live_count_join",
+        rounds,
         &mut |_| (),
-        &mut |_| (),
-        &mut [
-            ("sync", &mut |p: &mut Pair<B>, ()| {
+        &mut |p, side, ()| match side {
+            Side::Sync => {
                 black_box(p.sync.sync_live_count(1));
-            }),
-            ("async", &mut |p: &mut Pair<B>, ()| {
+            }
+            Side::Async => {
                 let (rt, aconn) = p.rt_async();
                 black_box(rt.block_on(B::async_live_count(aconn, 1)));
-            }),
-        ],
+            }
+        },
+        &mut |_| (),
     );
-    compare(
-        c,
+    paired(
         pair,
         "post_comments_load",
+        rounds,
         &mut |_| (),
-        &mut |_| (),
-        &mut [
-            ("sync", &mut |p: &mut Pair<B>, ()| {
+        &mut |p, side, ()| match side {
+            Side::Sync => {
                 black_box(p.sync.sync_post_comments(1));
-            }),
-            ("async", &mut |p: &mut Pair<B>, ()| {
+            }
+            Side::Async => {
                 let (rt, aconn) = p.rt_async();
                 black_box(rt.block_on(B::async_post_comments(aconn, 1)));
-            }),
-        ],
+            }
+        },
+        &mut |_| (),
     );
 }
 
-/// One operation, `[("sync", ..), ("async", ..)]`, measured interleaved (criterion group
-/// `async_vs_sync/<operation>`): `ASYNC <backend> <operation>: async/sync <ratio> (async .., sync ..)`.
-#[allow(clippy::type_complexity)]
-fn compare<B: BothApis, I>(
-    c: &mut Criterion,
+/// One operation, both sides, in `rounds` paired rounds (sync first in even rounds, async
+/// first in odd ones); `setup` and `teardown` run untimed around each side. Prints
+/// `ASYNC <backend> <operation>: async/sync <median of the rounds' ratios> (..)`.
+fn paired<B: BothApis, I>(
     pair: &mut Pair<B>,
     operation: &str,
+    rounds: usize,
     setup: &mut dyn FnMut(&mut Pair<B>) -> I,
+    op: &mut dyn FnMut(&mut Pair<B>, Side, I),
     teardown: &mut dyn FnMut(&mut Pair<B>),
-    variants: &mut [(&'static str, &mut dyn FnMut(&mut Pair<B>, I)); 2],
 ) {
-    let name = format!("async_vs_sync/{operation}");
-    if !enabled(&name) {
+    if !enabled(&format!("async_vs_sync/{operation}")) {
         return;
     }
-    let cmp = Comparison {
-        name: &name,
-        backend: B::NAME,
-        setup,
-        teardown,
-    };
-    let medians: Vec<Duration> = measure(c, pair, cmp, variants);
-    let (sync, asynchronous) = (medians[0], medians[1]);
+    let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..rounds {
+        let order = if round % 2 == 0 {
+            [Side::Sync, Side::Async]
+        } else {
+            [Side::Async, Side::Sync]
+        };
+        for side in order {
+            let input = setup(pair);
+            let t = Instant::now();
+            op(pair, side, input);
+            times[side.index()].push(t.elapsed());
+            teardown(pair);
+        }
+    }
+    let mut ratios: Vec<f64> = times[1]
+        .iter()
+        .zip(&times[0])
+        .map(|(a, s)| a.as_secs_f64() / s.as_secs_f64().max(1e-12))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let [sync, asynchronous] = times.map(median_of);
     println!(
-        "ASYNC {} {operation}: async/sync {:.2} (async {}, sync {})",
+        "ASYNC {} {operation}: async/sync {:.2} (median of {rounds} paired rounds, {:.2}-{:.2}; \
+         medians async {}, sync {}: {:.2})",
         B::NAME,
-        asynchronous.as_secs_f64() / sync.as_secs_f64().max(1e-12),
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1],
         fmt_d(asynchronous),
         fmt_d(sync),
+        asynchronous.as_secs_f64() / sync.as_secs_f64().max(1e-12),
+    );
+}
+
+/// `PROFILE async_vs_sync <backend> <operation> <side>`: an operation's total time, the time
+/// its statements took (from the connection's instrumentation), and the rest; medians of
+/// [`PROFILE_RUNS`] runs per side.
+fn profile<B: BothApis>(pair: &mut Pair<B>) {
+    if !enabled("async_vs_sync/profile") {
+        return;
+    }
+    let runs = if smoke() { 1 } else { PROFILE_RUNS };
+    for side in [Side::Sync, Side::Async] {
+        let mut delete_runs = Vec::new();
+        let mut restore_runs = Vec::new();
+        for _ in 0..runs {
+            pair.sync.settle();
+            let author = pair.sync.author_row(1);
+            let mut id = 0;
+            delete_runs.push(captured(pair, side, |p| id = delete(p, side, &author)));
+            pair.sync.settle();
+            restore_runs.push(captured(pair, side, |p| restore(p, side, id)));
+        }
+        print_split::<B>("soft_delete", side, delete_runs);
+        print_split::<B>("restore", side, restore_runs);
+    }
+}
+
+/// Runs `f` with `side`'s statements captured: (total, in statements, statements sent).
+fn captured<B: BothApis>(
+    pair: &mut Pair<B>,
+    side: Side,
+    f: impl FnOnce(&mut Pair<B>),
+) -> (Duration, Duration, usize) {
+    let events = pair.events[side.index()].clone();
+    events.take_sql();
+    events.capture(true);
+    let t = Instant::now();
+    f(pair);
+    let total = t.elapsed();
+    events.capture(false);
+    let sql = events.take_sql();
+    (total, sql.iter().map(|(_, d)| *d).sum(), sql.len())
+}
+
+/// One `PROFILE` line from the runs of [`captured`].
+fn print_split<B: BothApis>(operation: &str, side: Side, runs: Vec<(Duration, Duration, usize)>) {
+    let statements = runs.first().map_or(0, |r| r.2);
+    let total = median_of(runs.iter().map(|r| r.0).collect());
+    let inside = median_of(runs.iter().map(|r| r.1).collect());
+    let outside = median_of(runs.iter().map(|r| r.0.saturating_sub(r.1)).collect());
+    println!(
+        "PROFILE async_vs_sync {} {operation} {}: total {}, in {statements} statements {}, \
+         outside them {}",
+        B::NAME,
+        side.name(),
+        fmt_d(total),
+        fmt_d(inside),
+        fmt_d(outside),
     );
 }

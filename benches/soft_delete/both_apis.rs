@@ -6,15 +6,13 @@
 //! `async_url` and `ASYNC_SESSION` (the session settings `BenchConn::open` makes).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
-use diesel::connection::InstrumentationEvent;
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
 use super::{async_url, AsyncConn, Conn, ASYNC_SESSION};
 use crate::async_vs_sync::BothApis;
 use crate::models::Author;
+use crate::probe::Events;
 
 /// The synchronous API, as the other sections call it.
 mod sync_api {
@@ -131,15 +129,8 @@ impl BothApis for Conn {
         conn
     }
 
-    fn count_async(conn: &mut AsyncConn) -> Arc<AtomicUsize> {
-        let counter = Arc::new(AtomicUsize::new(0));
-        let inner = counter.clone();
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::StartQuery { .. } = event {
-                inner.fetch_add(1, Ordering::Relaxed);
-            }
-        });
-        counter
+    fn probe_async(conn: &mut AsyncConn) -> Events {
+        Events::attach_async(conn)
     }
 
     fn author_row(&mut self, id: i32) -> Author {

@@ -149,16 +149,16 @@ fn run_reads_only<B: harness::BenchConn + LiveReads>(c: &mut Criterion, sizes: &
 
 /// The async-vs-sync section on backend `B` (feature `async`), then its clean-up.
 #[cfg(feature = "async")]
-fn run_async<B: async_vs_sync::BothApis>(c: &mut Criterion, sizes: &Sizes) {
+fn run_async<B: async_vs_sync::BothApis>(sizes: &Sizes) {
     if enabled("async_vs_sync") {
-        async_vs_sync::async_vs_sync::<B>(c, sizes);
+        async_vs_sync::async_vs_sync::<B>(sizes);
         B::cleanup();
     }
 }
 
 /// Without feature `async` there is no async section.
 #[cfg(not(feature = "async"))]
-fn run_async<B>(_: &mut Criterion, _: &Sizes) {}
+fn run_async<B>(_: &Sizes) {}
 
 fn main() {
     let smoke = {
@@ -185,13 +185,13 @@ fn main() {
     #[cfg(feature = "sqlite")]
     {
         run::<diesel::SqliteConnection>(&mut c, &sizes);
-        run_async::<diesel::SqliteConnection>(&mut c, &sizes);
+        run_async::<diesel::SqliteConnection>(&sizes);
     }
 
     #[cfg(feature = "postgres")]
     if std::env::var("PG_DATABASE_URL").is_ok() {
         run::<diesel::PgConnection>(&mut c, &sizes);
-        run_async::<diesel::PgConnection>(&mut c, &sizes);
+        run_async::<diesel::PgConnection>(&sizes);
     } else {
         println!("PG_DATABASE_URL is not set: PostgreSQL skipped");
     }
@@ -199,7 +199,7 @@ fn main() {
     #[cfg(feature = "mysql")]
     if std::env::var("MYSQL_DATABASE_URL").is_ok() {
         run_reads_only::<diesel::MysqlConnection>(&mut c, &sizes);
-        run_async::<diesel::MysqlConnection>(&mut c, &sizes);
+        run_async::<diesel::MysqlConnection>(&sizes);
     } else {
         println!("MYSQL_DATABASE_URL is not set: MariaDB/MySQL skipped");
     }
