@@ -35,6 +35,8 @@ const CASCADE_ROUNDS: usize = 11;
 const READ_ROUNDS: usize = 101;
 /// Profiled runs of each cascade operation per side.
 const PROFILE_RUNS: usize = 3;
+/// Profiled paired rounds of the count through the join.
+const READ_PROFILE_ROUNDS: usize = 31;
 
 /// A backend's two APIs over its two connections (`both_apis.rs`, compiled once per backend):
 /// the synchronous one on `Self`, the asynchronous one on [`BothApis::Async`].
@@ -331,6 +333,35 @@ fn profile<B: BothApis>(pair: &mut Pair<B>) {
         print_split::<B>("soft_delete", side, delete_runs);
         print_split::<B>("restore", side, restore_runs);
     }
+    profile_read(pair);
+}
+
+/// The `PROFILE` lines of the count through the join, from paired rounds.
+fn profile_read<B: BothApis>(pair: &mut Pair<B>) {
+    pair.sync.settle();
+    let rounds = if smoke() { 1 } else { READ_PROFILE_ROUNDS };
+    let mut runs: [Vec<_>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..rounds {
+        let order = if round % 2 == 0 {
+            [Side::Sync, Side::Async]
+        } else {
+            [Side::Async, Side::Sync]
+        };
+        for side in order {
+            runs[side.index()].push(captured(pair, side, |p| match side {
+                Side::Sync => {
+                    black_box(p.sync.sync_live_count(1));
+                }
+                Side::Async => {
+                    let (rt, aconn) = p.rt_async();
+                    black_box(rt.block_on(B::async_live_count(aconn, 1)));
+                }
+            }));
+        }
+    }
+    let [sync_runs, async_runs] = runs;
+    print_split::<B>("live_count_join", Side::Sync, sync_runs);
+    print_split::<B>("live_count_join", Side::Async, async_runs);
 }
 
 /// Runs `f` with `side`'s statements captured: (total, in statements, statements sent).
