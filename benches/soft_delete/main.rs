@@ -4,7 +4,8 @@
 //! `cargo bench` runs the suite on SQLite (a file-backed database in WAL mode under the temp
 //! directory); `PG_DATABASE_URL=postgres://... cargo bench --features postgres` adds PostgreSQL
 //! (in schema `bench_sd`, dropped at the end), and `MYSQL_DATABASE_URL=mysql://...
-//! cargo bench --features mysql` MariaDB (database `sd_bench`; the live reads only). A first
+//! cargo bench --features mysql` MariaDB (database `sd_bench`; the live reads, and with feature
+//! `async` the async-vs-sync section, only). A first
 //! argument filters sections and benchmarks: `cargo bench -- cascade`. Run without `--bench`
 //! (`cargo test --benches`) it is a smoke test on tiny tables. The live reads run at 100k
 //! comments, and at 1M too when `SOFT_DELETE_BENCH_1M` is set. With feature `async`, each backend
