@@ -40,7 +40,7 @@ const READ_PROFILE_ROUNDS: usize = 31;
 
 /// A backend's two APIs over its two connections (`both_apis.rs`, compiled once per backend):
 /// the synchronous one on `Self`, the asynchronous one on [`BothApis::Async`].
-pub trait BothApis: BenchConn {
+pub trait BothApis: BenchConn + Send {
     /// The backend's diesel-async connection.
     type Async;
     /// A diesel-async connection to the database [`BenchConn::open`] made for `name`, with the
@@ -48,6 +48,9 @@ pub trait BothApis: BenchConn {
     fn open_async(name: &str) -> impl Future<Output = Self::Async>;
     /// Instruments `conn` as [`fresh`] instruments the sync connection.
     fn probe_async(conn: &mut Self::Async) -> Events;
+    /// A second Diesel connection to that database, opened as [`BothApis::open_async`] opens
+    /// the async one.
+    fn open_sync_again(name: &str) -> Self;
     /// Author `id`.
     fn author_row(&mut self, id: i32) -> Author;
     /// `author.soft_delete(conn)`, sync; the changeset id.
@@ -330,38 +333,63 @@ fn profile<B: BothApis>(pair: &mut Pair<B>) {
             pair.sync.settle();
             restore_runs.push(captured(pair, side, |p| restore(p, side, id)));
         }
-        print_split::<B>("soft_delete", side, delete_runs);
-        print_split::<B>("restore", side, restore_runs);
+        print_split::<B>("soft_delete", side.name(), delete_runs);
+        print_split::<B>("restore", side.name(), restore_runs);
     }
     profile_read(pair);
 }
 
-/// The `PROFILE` lines of the count through the join, from paired rounds.
+/// The `PROFILE` lines of the count through the join, in rounds rotating four variants: the
+/// sync API on this thread, the async API, the sync API on a thread spawned for the statement,
+/// and the sync API on a second connection opened as the async one is (which tell the cost of
+/// another thread, and of another connection, from the async API's).
 fn profile_read<B: BothApis>(pair: &mut Pair<B>) {
     pair.sync.settle();
     let rounds = if smoke() { 1 } else { READ_PROFILE_ROUNDS };
-    let mut runs: [Vec<_>; 2] = [Vec::new(), Vec::new()];
+    let mut second = B::open_sync_again("async_vs_sync");
+    let second_events = Events::attach(&mut second);
+    let mut runs: [Vec<_>; 4] = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     for round in 0..rounds {
-        let order = if round % 2 == 0 {
-            [Side::Sync, Side::Async]
-        } else {
-            [Side::Async, Side::Sync]
-        };
-        for side in order {
-            runs[side.index()].push(captured(pair, side, |p| match side {
-                Side::Sync => {
+        for k in 0..4 {
+            let variant = (round + k) % 4;
+            if variant == 3 {
+                second_events.take_sql();
+                second_events.capture(true);
+                let t = Instant::now();
+                black_box(second.sync_live_count(1));
+                let total = t.elapsed();
+                second_events.capture(false);
+                let sql = second_events.take_sql();
+                runs[3].push((total, sql.iter().map(|(_, d)| *d).sum(), sql.len()));
+                continue;
+            }
+            let side = if variant == 1 {
+                Side::Async
+            } else {
+                Side::Sync
+            };
+            runs[variant].push(captured(pair, side, |p| match variant {
+                0 => {
                     black_box(p.sync.sync_live_count(1));
                 }
-                Side::Async => {
+                1 => {
                     let (rt, aconn) = p.rt_async();
                     black_box(rt.block_on(B::async_live_count(aconn, 1)));
+                }
+                _ => {
+                    let conn = &mut p.sync;
+                    std::thread::scope(|s| {
+                        black_box(s.spawn(|| conn.sync_live_count(1)).join().expect("count"));
+                    });
                 }
             }));
         }
     }
-    let [sync_runs, async_runs] = runs;
-    print_split::<B>("live_count_join", Side::Sync, sync_runs);
-    print_split::<B>("live_count_join", Side::Async, async_runs);
+    let [sync_runs, async_runs, thread_runs, second_runs] = runs;
+    print_split::<B>("live_count_join", "sync", sync_runs);
+    print_split::<B>("live_count_join", "async", async_runs);
+    print_split::<B>("live_count_join", "sync-on-a-spawned-thread", thread_runs);
+    print_split::<B>("live_count_join", "sync-second-connection", second_runs);
 }
 
 /// Runs `f` with `side`'s statements captured: (total, in statements, statements sent).
@@ -382,7 +410,7 @@ fn captured<B: BothApis>(
 }
 
 /// One `PROFILE` line from the runs of [`captured`].
-fn print_split<B: BothApis>(operation: &str, side: Side, runs: Vec<(Duration, Duration, usize)>) {
+fn print_split<B: BothApis>(operation: &str, side: &str, runs: Vec<(Duration, Duration, usize)>) {
     let statements = runs.first().map_or(0, |r| r.2);
     let total = median_of(runs.iter().map(|r| r.0).collect());
     let inside = median_of(runs.iter().map(|r| r.1).collect());
@@ -391,7 +419,7 @@ fn print_split<B: BothApis>(operation: &str, side: Side, runs: Vec<(Duration, Du
         "PROFILE async_vs_sync {} {operation} {}: total {}, in {statements} statements {}, \
          outside them {}",
         B::NAME,
-        side.name(),
+        side,
         fmt_d(total),
         fmt_d(inside),
         fmt_d(outside),

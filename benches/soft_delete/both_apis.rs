@@ -133,6 +133,16 @@ impl BothApis for Conn {
         Events::attach_async(conn)
     }
 
+    fn open_sync_again(name: &str) -> Conn {
+        use diesel::connection::{Connection, SimpleConnection};
+        let mut conn =
+            <Conn as Connection>::establish(&async_url(name)).expect("second connection");
+        if !ASYNC_SESSION.is_empty() {
+            conn.batch_execute(ASYNC_SESSION).expect("session settings");
+        }
+        conn
+    }
+
     fn author_row(&mut self, id: i32) -> Author {
         sync_api::author(self, id)
     }
