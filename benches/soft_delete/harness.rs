@@ -192,7 +192,37 @@ pub fn seed<B: BenchDb>(
     hidden: Hidden,
     deletion_indexes: bool,
 ) {
-    let (post_hidden, comment_hidden) = hidden_columns(conn, hidden);
+    let hidden = hidden_columns(conn, hidden);
+    let shape = (authors, posts_per, comments_per);
+    seed_rows(conn, shape, &hidden, deletion_indexes);
+}
+
+/// [`seed`] with every row live, on any backend (no hand-written changeset needed).
+#[cfg(feature = "async")]
+pub fn seed_live<B: BenchConn>(
+    conn: &mut B,
+    authors: i64,
+    posts_per: i64,
+    comments_per: i64,
+    deletion_indexes: bool,
+) {
+    let live = ("NULL, NULL".to_owned(), "NULL, NULL".to_owned());
+    seed_rows(
+        conn,
+        (authors, posts_per, comments_per),
+        &live,
+        deletion_indexes,
+    );
+}
+
+/// The rows of [`seed`]: `(authors, posts per author, comments per post)`, the posts' and the
+/// comments' `deleted_at, deletion_id` values.
+fn seed_rows<B: BenchConn>(
+    conn: &mut B,
+    (authors, posts_per, comments_per): (i64, i64, i64),
+    (post_hidden, comment_hidden): &(String, String),
+    deletion_indexes: bool,
+) {
     let posts = authors * posts_per;
     let comments = posts * comments_per;
     let authors_sql = B::insert_series(
@@ -201,10 +231,15 @@ pub fn seed<B: BenchDb>(
         "i, 'author ' || i, NULL, NULL",
     );
     exec(conn, &authors_sql);
+    // `(i - 1) div n + 1`, written so MySQL's decimal `/` divides exactly too.
+    let parent = |n: i64| format!("((i - 1) - (i - 1) % {n}) / {n} + 1");
     let posts_sql = B::insert_series(
         "posts (id, author_id, title, deleted_at, deletion_id)",
         posts,
-        &format!("i, (i - 1) / {posts_per} + 1, 'post title ' || i, {post_hidden}"),
+        &format!(
+            "i, {}, 'post title ' || i, {post_hidden}",
+            parent(posts_per)
+        ),
     );
     exec(conn, &posts_sql);
     if comments > 0 {
@@ -212,8 +247,8 @@ pub fn seed<B: BenchDb>(
             "comments (id, post_id, body, deleted_at, deletion_id)",
             comments,
             &format!(
-                "i, (i - 1) / {comments_per} + 1, \
-                 'a comment of modest length, number ' || i, {comment_hidden}"
+                "i, {}, 'a comment of modest length, number ' || i, {comment_hidden}",
+                parent(comments_per)
             ),
         );
         exec(conn, &comments_sql);
@@ -248,7 +283,7 @@ fn hidden_columns<B: BenchDb>(conn: &mut B, hidden: Hidden) -> (String, String) 
 }
 
 /// The runtime's advice: `migration::deletion_id_index` on every cascade table.
-pub fn create_deletion_indexes<B: BenchDb>(conn: &mut B) {
+pub fn create_deletion_indexes<B: BenchConn>(conn: &mut B) {
     use soft_delete_runtime::migration::deletion_id_index;
     let sql = [
         deletion_id_index::<authors::table>(B::DIALECT),
@@ -269,7 +304,7 @@ pub fn drop_deletion_indexes<B: BenchDb>(conn: &mut B) {
 }
 
 /// Everything live again, whatever hid it (untimed reset between iterations).
-pub fn reset<B: BenchDb>(conn: &mut B) {
+pub fn reset<B: BenchConn>(conn: &mut B) {
     for t in ["comments", "posts", "authors"] {
         exec(
             conn,

@@ -4,11 +4,13 @@
 //! `cargo bench` runs the suite on SQLite (a file-backed database in WAL mode under the temp
 //! directory); `PG_DATABASE_URL=postgres://... cargo bench --features postgres` adds PostgreSQL
 //! (in schema `bench_sd`, dropped at the end), and `MYSQL_DATABASE_URL=mysql://...
-//! cargo bench --features mysql` MariaDB (database `sd_bench`; the live reads only). A first
+//! cargo bench --features mysql` MariaDB (database `sd_bench`; the live reads, and with feature
+//! `async` the async-vs-sync section, only). A first
 //! argument filters sections and benchmarks: `cargo bench -- cascade`. Run without `--bench`
 //! (`cargo test --benches`) it is a smoke test on tiny tables. The live reads run at 100k
-//! comments, and at 1M too when `SOFT_DELETE_BENCH_1M` is set. See BENCHMARKS.md for the
-//! figures and how to read them.
+//! comments, and at 1M too when `SOFT_DELETE_BENCH_1M` is set. With feature `async`, each backend
+//! then runs the async-vs-sync section (`cargo bench --features async -- async_vs_sync`). See
+//! BENCHMARKS.md for the figures and how to read them.
 //!
 //! Every comparison prints one line, `RATIO <name> <backend>: lib/hand (lib .., hand ..)`, from the
 //! medians of the per-iteration times recorded here (setup and reset are never timed). The
@@ -20,7 +22,8 @@
 //! `timing` and `probe` (measuring and printing), `sides` (the two sides of every comparison:
 //! `library.rs` and `hand.rs`, and the live reads, `live.rs`, each compiled once per backend),
 //! then one module per section, in the order they run: `reads`, `cascade`, `scaling`, `bulk`,
-//! `purge`, `index_advice`, `live_reads`.
+//! `purge`, `index_advice`, `live_reads`, and with feature `async` `async_vs_sync` (its two APIs
+//! per backend in `both_apis.rs`), which prints `ASYNC <backend> <operation>: async/sync ..`.
 
 // With MySQL alone, only the live reads run: the other sections are compiled but unused.
 #![cfg_attr(
@@ -28,6 +31,8 @@
     allow(dead_code, unused_imports)
 )]
 
+#[cfg(feature = "async")]
+mod async_vs_sync;
 mod bulk;
 mod cascade;
 mod harness;
@@ -143,6 +148,19 @@ fn run_reads_only<B: harness::BenchConn + LiveReads>(c: &mut Criterion, sizes: &
     B::cleanup();
 }
 
+/// The async-vs-sync section on backend `B` (feature `async`), then its clean-up.
+#[cfg(feature = "async")]
+fn run_async<B: async_vs_sync::BothApis>(sizes: &Sizes) {
+    if enabled("async_vs_sync") {
+        async_vs_sync::async_vs_sync::<B>(sizes);
+        B::cleanup();
+    }
+}
+
+/// Without feature `async` there is no async section.
+#[cfg(not(feature = "async"))]
+fn run_async<B>(_: &Sizes) {}
+
 fn main() {
     let smoke = {
         let args: Vec<String> = std::env::args().collect();
@@ -166,11 +184,15 @@ fn main() {
     );
 
     #[cfg(feature = "sqlite")]
-    run::<diesel::SqliteConnection>(&mut c, &sizes);
+    {
+        run::<diesel::SqliteConnection>(&mut c, &sizes);
+        run_async::<diesel::SqliteConnection>(&sizes);
+    }
 
     #[cfg(feature = "postgres")]
     if std::env::var("PG_DATABASE_URL").is_ok() {
         run::<diesel::PgConnection>(&mut c, &sizes);
+        run_async::<diesel::PgConnection>(&sizes);
     } else {
         println!("PG_DATABASE_URL is not set: PostgreSQL skipped");
     }
@@ -178,6 +200,7 @@ fn main() {
     #[cfg(feature = "mysql")]
     if std::env::var("MYSQL_DATABASE_URL").is_ok() {
         run_reads_only::<diesel::MysqlConnection>(&mut c, &sizes);
+        run_async::<diesel::MysqlConnection>(&sizes);
     } else {
         println!("MYSQL_DATABASE_URL is not set: MariaDB/MySQL skipped");
     }

@@ -1,6 +1,7 @@
 //! MariaDB/MySQL (feature `mysql`, server at `MYSQL_DATABASE_URL`): database `sd_bench`,
-//! re-created for each section and dropped at the end. Only the live reads run here: the
-//! hand-written side of the other sections uses `RETURNING`, which MySQL lacks.
+//! re-created for each section and dropped at the end. Only the live reads (and, with feature
+//! `async`, the async-vs-sync section) run here: the hand-written side of the other sections
+//! uses `RETURNING`, which MySQL lacks.
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, MysqlConnection};
@@ -11,10 +12,29 @@ use crate::harness::{exec, BenchConn};
 /// The connection [`live`] is compiled for.
 type Conn = diesel::MysqlConnection;
 
+/// The sync and async APIs on this backend (the async-vs-sync section).
+#[cfg(feature = "async")]
+#[allow(clippy::duplicate_mod)]
+#[path = "both_apis.rs"]
+mod both_apis;
 /// The live reads on MariaDB/MySQL.
 #[allow(clippy::duplicate_mod)]
 #[path = "live.rs"]
 mod live;
+
+/// The diesel-async connection [`both_apis`] is compiled for.
+#[cfg(feature = "async")]
+type AsyncConn = diesel_async::AsyncMysqlConnection;
+
+/// What `open` sets for the session.
+#[cfg(feature = "async")]
+const ASYNC_SESSION: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT')";
+
+/// The URL naming database `sd_bench`.
+#[cfg(feature = "async")]
+fn async_url(_name: &str) -> String {
+    urls().1
+}
 
 const DATABASE: &str = "sd_bench";
 

@@ -12,6 +12,11 @@ type Conn = diesel::PgConnection;
 
 // Diesel's statements are not generic over the backend (their `QueryFragment` impls need a sealed
 // Diesel trait), so each side is compiled once per connection type, on purpose.
+/// The sync and async APIs on this backend (the async-vs-sync section).
+#[cfg(feature = "async")]
+#[allow(clippy::duplicate_mod)]
+#[path = "both_apis.rs"]
+mod both_apis;
 /// The hand-written side on PostgreSQL.
 #[allow(clippy::duplicate_mod)]
 #[path = "hand.rs"]
@@ -24,6 +29,20 @@ mod library;
 #[allow(clippy::duplicate_mod)]
 #[path = "live.rs"]
 mod live;
+
+/// The diesel-async connection [`both_apis`] is compiled for.
+#[cfg(feature = "async")]
+type AsyncConn = diesel_async::AsyncPgConnection;
+
+/// What `open` sets for the session.
+#[cfg(feature = "async")]
+const ASYNC_SESSION: &str = "SET client_min_messages TO WARNING; SET search_path TO bench_sd;";
+
+/// The server's URL (the schema is the session's).
+#[cfg(feature = "async")]
+fn async_url(_name: &str) -> String {
+    url()
+}
 
 const SCHEMA: &str = "bench_sd";
 

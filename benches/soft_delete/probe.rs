@@ -31,8 +31,22 @@ impl Events {
     /// Instruments `conn`; the returned handle reads what it records.
     pub fn attach<C: Connection>(conn: &mut C) -> Events {
         let events = Events::default();
-        let inner = events.0.clone();
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        conn.set_instrumentation(events.handler());
+        events
+    }
+
+    /// Instruments diesel-async connection `conn` in the same way.
+    #[cfg(feature = "async")]
+    pub fn attach_async<C: diesel_async::AsyncConnection>(conn: &mut C) -> Events {
+        let events = Events::default();
+        conn.set_instrumentation(events.handler());
+        events
+    }
+
+    /// The instrumentation that records into this handle's probe.
+    fn handler(&self) -> impl FnMut(InstrumentationEvent<'_>) + Send + 'static {
+        let inner = self.0.clone();
+        move |event: InstrumentationEvent<'_>| {
             let mut p = inner.lock().expect("probe");
             match event {
                 InstrumentationEvent::StartQuery { query, .. } => {
@@ -66,8 +80,7 @@ impl Events {
                 }
                 _ => {}
             }
-        });
-        events
+        }
     }
     fn lock(&self) -> std::sync::MutexGuard<'_, Probe> {
         self.0.lock().expect("probe")

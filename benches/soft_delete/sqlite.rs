@@ -13,6 +13,11 @@ type Conn = diesel::SqliteConnection;
 
 // Diesel's statements are not generic over the backend (their `QueryFragment` impls need a sealed
 // Diesel trait), so each side is compiled once per connection type, on purpose.
+/// The sync and async APIs on this backend (the async-vs-sync section).
+#[cfg(feature = "async")]
+#[allow(clippy::duplicate_mod)]
+#[path = "both_apis.rs"]
+mod both_apis;
 /// The hand-written side on SQLite.
 #[allow(clippy::duplicate_mod)]
 #[path = "hand.rs"]
@@ -26,8 +31,27 @@ mod library;
 #[path = "live.rs"]
 mod live;
 
+/// The diesel-async connection [`both_apis`] is compiled for.
+#[cfg(feature = "async")]
+type AsyncConn = diesel_async::sync_connection_wrapper::SyncConnectionWrapper<SqliteConnection>;
+
+/// What `open` sets per connection (WAL mode stays with the file).
+#[cfg(feature = "async")]
+const ASYNC_SESSION: &str = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+/// The file `open(name)` made.
+#[cfg(feature = "async")]
+fn async_url(name: &str) -> String {
+    path(name).display().to_string()
+}
+
 fn dir() -> PathBuf {
     std::env::temp_dir().join(format!("soft_delete_bench_{}", std::process::id()))
+}
+
+/// The database file of section `name`.
+fn path(name: &str) -> PathBuf {
+    dir().join(format!("{name}.db"))
 }
 
 impl BenchConn for SqliteConnection {
@@ -40,7 +64,7 @@ impl BenchConn for SqliteConnection {
     fn open(name: &str) -> Self {
         let dir = dir();
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join(format!("{name}.db"));
+        let path = path(name);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
