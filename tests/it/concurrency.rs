@@ -23,7 +23,9 @@ use diesel::prelude::*;
 use soft_delete_runtime::backend::Dialect;
 use soft_delete_runtime::prelude::*;
 
-use super::invariants::{check_invariants, seed, AUTHORS, CATEGORIES, COMMENTS, POSTS, TAGS};
+use super::invariants::{
+    check_invariants, draw, seed, Draw, Rng, AUTHORS, CATEGORIES, COMMENTS, POSTS, TAGS,
+};
 use super::{Conn, Db};
 use crate::common::keys::{author, category, comment, post, tag};
 use crate::common::models::*;
@@ -61,20 +63,6 @@ fn short_lock_wait(conn: &mut Conn) {
         _ => "SET SESSION innodb_lock_wait_timeout = 2",
     };
     conn.batch_execute(sql).expect("lock wait");
-}
-
-/// A small deterministic generator (xorshift64*), one per thread.
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
-    fn id(&mut self, max: i32) -> i32 {
-        self.below(max as u64) as i32 + 1
-    }
 }
 
 /// What happened to the operations, per kind.
@@ -128,19 +116,12 @@ fn one_op(
     tally: &mut Tally,
     serializable: bool,
 ) {
-    let roll = rng.below(20);
-    let table = rng.below(5);
-    let id = match table {
-        0 => rng.id(AUTHORS),
-        1 => rng.id(POSTS),
-        2 => rng.id(COMMENTS),
-        3 => rng.id(TAGS),
-        _ => rng.id(CATEGORIES),
-    };
-    let changeset = {
-        let k = known.lock().expect("known");
-        (!k.is_empty()).then(|| k[rng.below(k.len() as u64) as usize])
-    };
+    let Draw {
+        roll,
+        table,
+        id,
+        changeset,
+    } = draw(rng, known);
     let mut run = |conn: &mut Conn| -> Result<(&'static str, Option<i64>), SoftDeleteError> {
         Ok(match roll {
             0..=7 => {

@@ -1,7 +1,7 @@
 //! The invariants every interleaving of soft deletes and restores must leave, checked over a
 //! seeded blog (authors → posts → comments, tags → post_tags, a category tree): the concurrency
 //! suites, sync (`concurrency.rs`) and async (`asynchronous/tasks.rs`), run their workloads on
-//! [`seed`] and then [`check_invariants`].
+//! [`seed`] and then [`check_invariants`], drawing their operations with [`draw`].
 //!
 //! - a row is hidden exactly when it carries a changeset id (`deleted_at` and `deletion_id`
 //!   agree), and that changeset exists and is not restored (no restored id remains anywhere);
@@ -10,6 +10,7 @@
 //! - no live row hangs off a hidden row (hiding a parent hides everything below it).
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
@@ -72,6 +73,56 @@ pub fn seed(conn: &mut Conn) {
     }
     conn.batch_execute(&sql).expect("seed");
 }
+/// A small deterministic generator (xorshift64*), one per thread or task.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+    pub fn id(&mut self, max: i32) -> i32 {
+        self.below(max as u64) as i32 + 1
+    }
+}
+
+/// One random operation of a workload, before it is run.
+pub struct Draw {
+    /// 0..20: which kind of operation (each suite maps the ranges).
+    pub roll: u64,
+    /// 0 authors, 1 posts, 2 comments, 3 tags, 4 categories.
+    pub table: u64,
+    /// A row of `table`.
+    pub id: i32,
+    /// One of the `known` changesets, if there is any yet.
+    pub changeset: Option<i64>,
+}
+
+/// Draws a roll, a table, a row of it and one of the `known` changesets, in that order.
+pub fn draw(rng: &mut Rng, known: &Mutex<Vec<i64>>) -> Draw {
+    let roll = rng.below(20);
+    let table = rng.below(5);
+    let id = match table {
+        0 => rng.id(AUTHORS),
+        1 => rng.id(POSTS),
+        2 => rng.id(COMMENTS),
+        3 => rng.id(TAGS),
+        _ => rng.id(CATEGORIES),
+    };
+    let changeset = {
+        let k = known.lock().expect("known");
+        (!k.is_empty()).then(|| k[rng.below(k.len() as u64) as usize])
+    };
+    Draw {
+        roll,
+        table,
+        id,
+        changeset,
+    }
+}
+
 type Key = (&'static str, i32);
 
 struct Stored {

@@ -156,30 +156,21 @@ fn check_and_undo(conn: &mut Conn, changeset: i64) {
         "the next operation on the dropped-on connection reported success but did not commit"
     );
     assert_eq!(live_tree(conn, 2), (0, 0));
-    diesel::update(authors::table.filter(authors::deletion_id.eq(changeset)))
-        .set((
-            authors::deleted_at.eq(None::<chrono::NaiveDateTime>),
-            authors::deletion_id.eq(None::<i64>),
-        ))
-        .execute(conn)
-        .expect("undo authors");
-    diesel::update(posts::table.filter(posts::deletion_id.eq(changeset)))
-        .set((
-            posts::deleted_at.eq(None::<chrono::NaiveDateTime>),
-            posts::deletion_id.eq(None::<i64>),
-        ))
-        .execute(conn)
-        .expect("undo posts");
-    diesel::update(comments::table.filter(comments::deletion_id.eq(changeset)))
-        .set((
-            comments::deleted_at.eq(None::<chrono::NaiveDateTime>),
-            comments::deletion_id.eq(None::<i64>),
-        ))
-        .execute(conn)
-        .expect("undo comments");
+    for table in ["authors", "posts", "comments"] {
+        unhide(conn, table, changeset);
+    }
     diesel::delete(soft_delete_changesets::table.find(changeset))
         .execute(conn)
         .expect("undo changeset");
+}
+
+/// Clears `deleted_at` and `deletion_id` on the rows of `table` that `changeset` hid.
+fn unhide(conn: &mut Conn, table: &str, changeset: i64) {
+    diesel::sql_query(format!(
+        "UPDATE {table} SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = {changeset}"
+    ))
+    .execute(conn)
+    .unwrap_or_else(|e| panic!("undo {table}: {e}"));
 }
 
 /// Whether the database changed from `before`. After a cut with `COMMIT` in flight, the server

@@ -66,6 +66,16 @@ fn assert_idle<C: AsyncConnection>(conn: &mut C) {
     );
 }
 
+/// Soft-deletes author 1's tree on `again`, a connection checked out after `exercise`.
+async fn soft_delete_author_1<C>(again: &mut C, conn: &mut Conn)
+where
+    C: SoftDeleteAsyncConnection<Backend = Backend>,
+{
+    let one = author(conn, 1);
+    one.soft_delete(again).await.expect("soft delete");
+    assert_eq!(live_tree(conn, 1), (0, 0));
+}
+
 #[tokio::test]
 async fn deadpool_connections() {
     let test = "deadpool_connections";
@@ -82,9 +92,7 @@ async fn deadpool_connections() {
 
     let mut again = pool.get().await.expect("checkout after use");
     assert_idle(&mut *again);
-    let one = author(&mut conn, 1);
-    one.soft_delete(&mut again).await.expect("soft delete");
-    assert_eq!(live_tree(&mut conn, 1), (0, 0));
+    soft_delete_author_1(&mut again, &mut conn).await;
     assert_eq!(pool.status().size, 2, "no connection was discarded");
 }
 
@@ -107,7 +115,5 @@ async fn bb8_connections() {
 
     let mut again = pool.get().await.expect("checkout after use");
     assert_idle(&mut *again);
-    let one = author(&mut conn, 1);
-    one.soft_delete(&mut *again).await.expect("soft delete");
-    assert_eq!(live_tree(&mut conn, 1), (0, 0));
+    soft_delete_author_1(&mut *again, &mut conn).await;
 }

@@ -17,7 +17,7 @@ use soft_delete_runtime::asynchronous::{ChangesetStore, SoftDelete};
 use soft_delete_runtime::{Changeset, SoftDeleteError};
 
 use super::super::invariants::{
-    check_invariants, seed, AUTHORS, CATEGORIES, COMMENTS, POSTS, TAGS,
+    check_invariants, draw, seed, Draw, Rng, AUTHORS, CATEGORIES, COMMENTS, POSTS, TAGS,
 };
 use super::{name, AsyncConn, Db};
 use crate::common::keys::{author, category, comment, post, tag};
@@ -29,21 +29,6 @@ use crate::common::TestDb;
 const OPERATIONS: usize = 240;
 /// Tries of one operation while it fails with a transient error.
 const ATTEMPTS: u32 = 60;
-
-/// A small deterministic generator (xorshift64*), one per task.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
-    fn id(&mut self, max: i32) -> i32 {
-        self.below(max as u64) as i32 + 1
-    }
-}
 
 /// One operation of the workload: on a table (0 authors, 1 posts, 2 comments, 3 tags,
 /// 4 categories) and row.
@@ -66,19 +51,12 @@ impl Choice {
     }
 
     fn draw(rng: &mut Rng, known: &Mutex<Vec<i64>>) -> Choice {
-        let roll = rng.below(20);
-        let table = rng.below(5);
-        let id = match table {
-            0 => rng.id(AUTHORS),
-            1 => rng.id(POSTS),
-            2 => rng.id(COMMENTS),
-            3 => rng.id(TAGS),
-            _ => rng.id(CATEGORIES),
-        };
-        let changeset = {
-            let k = known.lock().expect("known");
-            (!k.is_empty()).then(|| k[rng.below(k.len() as u64) as usize])
-        };
+        let Draw {
+            roll,
+            table,
+            id,
+            changeset,
+        } = draw(rng, known);
         match (roll, changeset) {
             (0..=7, _) => Choice::SoftDelete(table, id),
             (8..=9, _) => Choice::SoftDeleteWhere(table, id),
