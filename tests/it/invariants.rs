@@ -19,7 +19,6 @@ use soft_delete_runtime::prelude::*;
 use soft_delete_runtime::schema::soft_delete_changesets;
 
 use super::Conn;
-use crate::common::schema::*;
 
 pub const AUTHORS: i32 = 3;
 pub const POSTS: i32 = 9;
@@ -131,108 +130,31 @@ struct Stored {
     deletion_id: Option<i64>,
 }
 
+/// Every row, read as `model_based.rs` reads them, with its parents as keys.
 fn load_rows(conn: &mut Conn) -> BTreeMap<Key, Stored> {
-    type Flat = (i32, Option<NaiveDateTime>, Option<i64>);
-    type Linked = (i32, Option<i32>, Option<NaiveDateTime>, Option<i64>);
-    let mut out = BTreeMap::new();
-    let mut put = |t: &'static str, id: i32, parents: Vec<Key>, deleted_at, deletion_id| {
-        out.insert(
-            (t, id),
-            Stored {
+    let rows = super::model_based::load(conn).expect("rows");
+    rows.into_iter()
+        .map(|((table, id), row)| {
+            let parents = table
+                .parent_tables()
+                .iter()
+                .zip(row.fks)
+                .filter_map(|(parent, fk)| Some((parent.name(), fk?)))
+                .collect();
+            let stored = Stored {
                 parents,
-                deleted_at,
-                deletion_id,
-            },
-        );
-    };
-    for (id, d, x) in authors::table
-        .select((authors::id, authors::deleted_at, authors::deletion_id))
-        .load::<Flat>(conn)
-        .expect("a")
-    {
-        put("authors", id, vec![], d, x);
-    }
-    for (id, d, x) in tags::table
-        .select((tags::id, tags::deleted_at, tags::deletion_id))
-        .load::<Flat>(conn)
-        .expect("t")
-    {
-        put("tags", id, vec![], d, x);
-    }
-    for (id, a, d, x) in posts::table
-        .select((
-            posts::id,
-            posts::author_id.nullable(),
-            posts::deleted_at,
-            posts::deletion_id,
-        ))
-        .load::<Linked>(conn)
-        .expect("p")
-    {
-        put(
-            "posts",
-            id,
-            a.map(|a| ("authors", a)).into_iter().collect(),
-            d,
-            x,
-        );
-    }
-    for (id, p, d, x) in comments::table
-        .select((
-            comments::id,
-            comments::post_id.nullable(),
-            comments::deleted_at,
-            comments::deletion_id,
-        ))
-        .load::<Linked>(conn)
-        .expect("c")
-    {
-        put(
-            "comments",
-            id,
-            p.map(|p| ("posts", p)).into_iter().collect(),
-            d,
-            x,
-        );
-    }
-    for (id, p, t, d, x) in post_tags::table
-        .select((
-            post_tags::id,
-            post_tags::post_id,
-            post_tags::tag_id,
-            post_tags::deleted_at,
-            post_tags::deletion_id,
-        ))
-        .load::<(i32, i32, i32, Option<NaiveDateTime>, Option<i64>)>(conn)
-        .expect("pt")
-    {
-        put("post_tags", id, vec![("posts", p), ("tags", t)], d, x);
-    }
-    for (id, p, d, x) in categories::table
-        .select((
-            categories::id,
-            categories::parent_id,
-            categories::deleted_at,
-            categories::deletion_id,
-        ))
-        .load::<Linked>(conn)
-        .expect("k")
-    {
-        put(
-            "categories",
-            id,
-            p.map(|p| ("categories", p)).into_iter().collect(),
-            d,
-            x,
-        );
-    }
-    out
+                deleted_at: row.deleted_at,
+                deletion_id: row.deletion_id,
+            };
+            ((table.name(), id), stored)
+        })
+        .collect()
 }
 
 /// Violations of the invariants, by kind.
 #[derive(Default)]
 pub struct Check {
-    /// Rows of the blog and category tables (soft deletes and restores never remove one).
+    /// Rows of the soft-deletable tables (soft deletes and restores never remove one).
     pub rows: usize,
     pub rows_checked: usize,
     /// `deleted_at` and `deletion_id` disagree, or the changeset is missing or restored.

@@ -44,7 +44,7 @@ use crate::common::{keys, TestDb};
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Tbl {
+pub(super) enum Tbl {
     Authors,
     Posts,
     Comments,
@@ -69,7 +69,7 @@ const TABLES: [Tbl; 9] = [
 ];
 
 impl Tbl {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Tbl::Authors => "authors",
             Tbl::Posts => "posts",
@@ -85,7 +85,7 @@ impl Tbl {
 
     /// The cascade parents of a row, one per foreign-key column, in column order. (A vote's
     /// second foreign key, its member, is a `nullify` edge, not a cascade parent.)
-    fn parent_tables(self) -> &'static [Tbl] {
+    pub(super) fn parent_tables(self) -> &'static [Tbl] {
         match self {
             Tbl::Authors | Tbl::Tags | Tbl::Members => &[],
             Tbl::Threads => &[Tbl::Members],
@@ -98,14 +98,14 @@ impl Tbl {
     }
 }
 
-type Key = (Tbl, i32);
+pub(super) type Key = (Tbl, i32);
 
 /// One row as the comparison sees it: foreign keys, marker, changeset.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Row {
-    fks: Vec<Option<i32>>,
-    deleted_at: Option<NaiveDateTime>,
-    deletion_id: Option<i64>,
+pub(super) struct Row {
+    pub(super) fks: Vec<Option<i32>>,
+    pub(super) deleted_at: Option<NaiveDateTime>,
+    pub(super) deletion_id: Option<i64>,
 }
 
 /// The outcome of a failed operation, as far as the model predicts it.
@@ -896,7 +896,8 @@ fn insert(conn: &mut Conn, (t, id): Key, fks: &[Option<i32>]) -> QueryResult<()>
 type Flat = (i32, Option<NaiveDateTime>, Option<i64>);
 type Linked = (i32, i32, Option<NaiveDateTime>, Option<i64>);
 
-fn load(conn: &mut Conn) -> diesel::QueryResult<BTreeMap<Key, Row>> {
+/// Every row of the soft-deletable tables (also read by `invariants.rs`).
+pub(super) fn load(conn: &mut Conn) -> diesel::QueryResult<BTreeMap<Key, Row>> {
     let mut out = BTreeMap::new();
     let mut put = |t: Tbl, id: i32, fks: Vec<Option<i32>>, deleted_at, deletion_id| {
         out.insert(
