@@ -24,7 +24,7 @@ use soft_delete_runtime::backend::Dialect;
 use soft_delete_runtime::prelude::*;
 
 use super::invariants::{
-    check_invariants, draw, seed, Draw, Rng, AUTHORS, CATEGORIES, COMMENTS, POSTS, TAGS,
+    check_invariants, draw, seed, Draw, Rng, AUTHORS, CATEGORIES, POSTS, SEEDED,
 };
 use super::{Conn, Db};
 use crate::common::keys::{author, category, comment, post, tag};
@@ -226,8 +226,7 @@ fn run_workload(test: &str, serializable: bool) {
         tally.unexpected.join("\n")
     );
     assert!(tally.ops > 0);
-    let seeded = (AUTHORS + POSTS + COMMENTS + TAGS + POSTS + CATEGORIES) as usize;
-    assert_eq!(check.rows, seeded, "rows lost");
+    assert_eq!(check.rows, SEEDED, "rows lost");
     check.assert_clean(test);
 }
 

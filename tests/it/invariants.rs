@@ -25,6 +25,8 @@ pub const POSTS: i32 = 9;
 pub const COMMENTS: i32 = 27;
 pub const TAGS: i32 = 2;
 pub const CATEGORIES: i32 = 10;
+/// Rows of the seeded blog (soft deletes and restores never remove one).
+pub const SEEDED: usize = (AUTHORS + POSTS + COMMENTS + TAGS + POSTS + CATEGORIES) as usize;
 
 /// 3 authors × 3 posts × 3 comments, 2 tags on alternate posts, and a category tree
 /// 1 → 2 → 3 → 4, 1 → 5, 2 → 6 → 7, 8 → 9 → 10.

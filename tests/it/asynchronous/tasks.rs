@@ -16,9 +16,7 @@ use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use soft_delete_runtime::asynchronous::{ChangesetStore, SoftDelete};
 use soft_delete_runtime::{Changeset, SoftDeleteError};
 
-use super::super::invariants::{
-    check_invariants, draw, seed, Draw, Rng, AUTHORS, CATEGORIES, COMMENTS, POSTS, TAGS,
-};
+use super::super::invariants::{check_invariants, draw, seed, Draw, Rng, AUTHORS, POSTS, SEEDED};
 use super::{name, AsyncConn, Db};
 use crate::common::keys::{author, category, comment, post, tag};
 use crate::common::models::*;
@@ -164,9 +162,6 @@ fn seeded_pool(test: &str, size: usize) -> (super::Conn, Pool<AsyncConn>) {
     let pool = Pool::builder(manager).max_size(size).build().expect("pool");
     (conn, pool)
 }
-
-/// Rows of the seeded blog (soft deletes and restores never remove one).
-const SEEDED: usize = (AUTHORS + POSTS + COMMENTS + TAGS + POSTS + CATEGORIES) as usize;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn random_operations_in_tasks_keep_the_invariants() {
