@@ -453,6 +453,38 @@ macro_rules! changeset_ops {
 }
 pub(crate) use changeset_ops;
 
+/// Runs `q` on a diesel-async connection and reads its single column (of SQL type `ST`) as `T`:
+/// `sealed::AsyncOps::load_i64` and `load_text`.
+///
+/// `AsyncConnectionCore::load`, not `RunQueryDsl::load`: the connection renders the query before
+/// the future starts, so the future holds no part of the query (nor the lifetimes of the
+/// engine's statement).
+#[cfg(feature = "async")]
+pub(crate) fn load_column<'c, DB, C, Q, ST, T>(
+    conn: &'c mut C,
+    q: Q,
+) -> impl std::future::Future<Output = diesel::QueryResult<Vec<T>>> + Send + 'c
+where
+    DB: diesel::backend::Backend,
+    C: diesel_async::AsyncConnectionCore<Backend = DB>,
+    Q: diesel::query_builder::Query<SqlType = ST>
+        + diesel::query_builder::QueryFragment<DB>
+        + diesel::query_builder::QueryId
+        + 'c,
+    T: diesel::deserialize::FromSqlRow<ST, DB> + Send + 'static,
+{
+    use futures_util::{StreamExt, TryStreamExt};
+    let rows = diesel_async::AsyncConnectionCore::load(conn, q);
+    async move {
+        rows.await?
+            .map(|row| {
+                T::build_from_row(&row?).map_err(diesel::result::Error::DeserializationError)
+            })
+            .try_collect()
+            .await
+    }
+}
+
 /// The backend-independent half of `sealed::AsyncOps` (`$db`: the backend).
 #[cfg(feature = "async")]
 macro_rules! async_ops {
@@ -468,20 +500,7 @@ macro_rules! async_ops {
                 + diesel::query_builder::QueryId
                 + 'c,
         {
-            // `AsyncConnectionCore::load`, not `RunQueryDsl::load`: that one wants a `Send`
-            // query, and a `Stmt` borrows the caller's (not `Sync`) filter. The connection
-            // renders the query before the future starts, so the future does not hold it.
-            let rows = diesel_async::AsyncConnectionCore::load(conn, q);
-            async move {
-                use futures_util::{StreamExt, TryStreamExt};
-                rows.await?
-                    .map(|row| {
-                        <i64 as diesel::deserialize::FromSqlRow<diesel::sql_types::BigInt, Self>>::build_from_row(&row?)
-                            .map_err(diesel::result::Error::DeserializationError)
-                    })
-                    .try_collect()
-                    .await
-            }
+            crate::backend::load_column::<Self, C, Q, diesel::sql_types::BigInt, i64>(conn, q)
         }
 
         fn load_text<'c, C, Q>(
@@ -495,20 +514,7 @@ macro_rules! async_ops {
                 + diesel::query_builder::QueryId
                 + 'c,
         {
-            // `AsyncConnectionCore::load`, not `RunQueryDsl::load`: that one wants a `Send`
-            // query, and a `Stmt` borrows the caller's (not `Sync`) filter. The connection
-            // renders the query before the future starts, so the future does not hold it.
-            let rows = diesel_async::AsyncConnectionCore::load(conn, q);
-            async move {
-                use futures_util::{StreamExt, TryStreamExt};
-                rows.await?
-                    .map(|row| {
-                        <String as diesel::deserialize::FromSqlRow<diesel::sql_types::Text, Self>>::build_from_row(&row?)
-                            .map_err(diesel::result::Error::DeserializationError)
-                    })
-                    .try_collect()
-                    .await
-            }
+            crate::backend::load_column::<Self, C, Q, diesel::sql_types::Text, String>(conn, q)
         }
 
         crate::backend::changeset_ops!(
