@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use diesel::connection::TransactionManager;
+use diesel::connection::{TransactionManager, TransactionManagerStatus};
 use diesel::QueryResult;
 #[cfg(feature = "async")]
 use diesel_async::TransactionManager as AsyncTransactionManager;
@@ -60,7 +60,12 @@ pub(crate) trait Exec: Send {
 
     /// How many transactions and savepoints are open; `None` when the transaction manager is in
     /// its error state.
-    fn depth(&mut self) -> Option<u32>;
+    fn depth(&mut self) -> Option<u32> {
+        let depth = self.status().transaction_depth().ok()?;
+        Some(depth.map_or(0, |d| d.get()))
+    }
+    /// The connection's transaction manager state (Diesel's type, which diesel-async shares).
+    fn status(&mut self) -> &mut TransactionManagerStatus;
     /// Opens a transaction, or a savepoint inside one.
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     /// Commits the innermost transaction or savepoint.
@@ -147,10 +152,8 @@ impl<C: SoftDeleteConnection> Exec for Blocking<'_, C> {
         self.0.batch_execute(sql)
     }
 
-    fn depth(&mut self) -> Option<u32> {
-        let status = C::TransactionManager::transaction_manager_status_mut(self.0);
-        let depth = status.transaction_depth().ok()?;
-        Some(depth.map_or(0, |d| d.get()))
+    fn status(&mut self) -> &mut TransactionManagerStatus {
+        C::TransactionManager::transaction_manager_status_mut(self.0)
     }
     async fn begin(&mut self) -> QueryResult<()> {
         C::TransactionManager::begin_transaction(self.0)
@@ -256,10 +259,7 @@ impl<C: crate::connection::SoftDeleteAsyncConnection> Drop for Awaiting<'_, C> {
         // instead, its transaction would take every later operation on the connection as a
         // savepoint that nobody commits.
         if self.open > 0 {
-            <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
-                self.conn,
-            )
-            .set_in_error();
+            self.status().set_in_error();
         }
     }
 }
@@ -305,13 +305,10 @@ where
         diesel_async::SimpleAsyncConnection::batch_execute(&mut *self.conn, sql).await
     }
 
-    fn depth(&mut self) -> Option<u32> {
-        let status =
-            <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
-                self.conn,
-            );
-        let depth = status.transaction_depth().ok()?;
-        Some(depth.map_or(0, |d| d.get()))
+    fn status(&mut self) -> &mut TransactionManagerStatus {
+        <C::TransactionManager as AsyncTransactionManager<C>>::transaction_manager_status_mut(
+            self.conn,
+        )
     }
     async fn begin(&mut self) -> QueryResult<()> {
         <C::TransactionManager as AsyncTransactionManager<C>>::begin_transaction(self.conn).await
