@@ -131,6 +131,7 @@ where
             // The panic is what the caller needs to see; a failed rollback leaves Diesel's
             // transaction manager in its error state, which pools treat as a broken connection.
             let _ = roll_back_to(e, depth).await;
+            // The unwind skips `transaction`'s own `leave`; the transaction is finished here.
             e.leave();
             panic::resume_unwind(panic)
         }
