@@ -379,23 +379,21 @@ impl ErasureStore for Erasure {}
 /// and the same SQL and index advice (re-exported).
 pub mod migration {
 
-    use crate::backend::SoftDeleteBackend;
     use crate::connection::SoftDeleteAsyncConnection;
+    use crate::engine;
     use crate::error::SoftDeleteError;
     pub use crate::migration::{
-        changeset_table_sql, deletion_id_index, erasure_table_sql, recommended_indexes,
-        unique_live_index,
+        changeset_table_sql, changeset_table_upgrade_sql, deletion_id_index, erasure_table_sql,
+        recommended_indexes, unique_live_index,
     };
 
     /// [`crate::migration::install`], awaited: creates `soft_delete_changesets` and
-    /// `soft_delete_erasures` where they do not exist.
+    /// `soft_delete_erasures` where they do not exist, and adds the columns a table from an
+    /// earlier version lacks.
     pub async fn install<C: SoftDeleteAsyncConnection>(
         conn: &mut C,
     ) -> Result<(), SoftDeleteError> {
-        let dialect = <C::Backend as SoftDeleteBackend>::DIALECT;
-        conn.batch_execute(changeset_table_sql(dialect)).await?;
-        conn.batch_execute(erasure_table_sql(dialect)).await?;
-        Ok(())
+        crate::migration::install_on(&mut engine::Awaiting::new(conn)).await
     }
 }
 

@@ -25,12 +25,20 @@ pub enum SoftDeleteError {
         /// SQL name of the table.
         table: &'static str,
     },
-    /// A `protect(child::fk)` edge refused the deletion because live children reference the rows.
+    /// A `protect(child::fk)` edge refused the deletion because child rows reference the rows:
+    /// live ones refuse a soft delete; live *or hidden* ones refuse a hard delete, purge or
+    /// erasure (a hidden row still exists and still names its parent: removing the parent would
+    /// break its foreign key, or leave it an orphan that a restore would bring back).
     Protected {
-        /// SQL name of the child table that holds live rows.
+        /// SQL name of the child table that holds the rows.
         table: &'static str,
         /// How many live child rows reference the rows being deleted.
         live_children: i64,
+        /// How many hidden child rows reference them (counted by permanent removals only).
+        hidden_children: i64,
+        /// A changeset hiding one of those hidden rows, if any records one: restore it and
+        /// detach the row, or remove the row, before removing the parent.
+        hidden_by: Option<i64>,
     },
     /// No changeset has this id.
     ChangesetNotFound {
@@ -39,6 +47,13 @@ pub enum SoftDeleteError {
     },
     /// The changeset was restored already; each changeset is restored at most once.
     AlreadyRestored {
+        /// The changeset id.
+        id: i64,
+    },
+    /// The changeset has nothing left to restore: every row it hid was permanently removed
+    /// (hard delete, purge or erasure) since. It stays as a record
+    /// ([`ChangesetState::Removed`](crate::ChangesetState::Removed)); nothing was marked.
+    NothingToRestore {
         /// The changeset id.
         id: i64,
     },
@@ -115,10 +130,12 @@ impl fmt::Display for SoftDeleteError {
                 f,
                 "the row in `{table}` is live, so there is nothing to restore"
             ),
-            SoftDeleteError::Protected { table, live_children } => write!(
-                f,
-                "refused: {live_children} live row(s) in `{table}` reference the rows being deleted (a `protect` edge); delete or detach them first"
-            ),
+            SoftDeleteError::Protected {
+                table,
+                live_children,
+                hidden_children,
+                hidden_by,
+            } => protected(f, table, *live_children, *hidden_children, *hidden_by),
             SoftDeleteError::ChangesetNotFound { id } => write!(
                 f,
                 "no changeset with id {id}: list existing ones with `Changeset::list`"
@@ -126,6 +143,10 @@ impl fmt::Display for SoftDeleteError {
             SoftDeleteError::AlreadyRestored { id } => write!(
                 f,
                 "changeset {id} was already restored; a changeset is restored at most once"
+            ),
+            SoftDeleteError::NothingToRestore { id } => write!(
+                f,
+                "changeset {id} has nothing left to restore: every row it hid was permanently removed (hard delete, purge or erasure); it is kept as a record and was not marked restored"
             ),
             SoftDeleteError::Conflict { table, detail } => write!(
                 f,
@@ -151,6 +172,33 @@ impl fmt::Display for SoftDeleteError {
             SoftDeleteError::Database(e) => write!(f, "database error: {e}"),
         }
     }
+}
+
+/// The message of [`SoftDeleteError::Protected`].
+fn protected(
+    f: &mut fmt::Formatter<'_>,
+    table: &str,
+    live: i64,
+    hidden: i64,
+    hidden_by: Option<i64>,
+) -> fmt::Result {
+    if hidden == 0 {
+        return write!(
+            f,
+            "refused: {live} live row(s) in `{table}` reference the rows being deleted (a `protect` edge); delete or detach them first"
+        );
+    }
+    let by = hidden_by.map_or(String::new(), |id| {
+        format!(", for example by changeset {id}")
+    });
+    write!(
+        f,
+        "refused: {} row(s) in `{table}` reference the rows being removed (a `protect` edge): \
+         {live} live and {hidden} hidden{by}; a hidden row still exists and still names its \
+         parent, so remove or detach those rows first (restore their changeset to reach them \
+         through the live API, or hard-delete them)",
+        live + hidden
+    )
 }
 
 impl std::error::Error for SoftDeleteError {

@@ -40,7 +40,10 @@ pub(crate) fn check_text(field: &'static str, value: Option<&str>) -> Result<(),
 /// One soft delete operation, as recorded in `soft_delete_changesets`.
 ///
 /// Every row the operation hid carries its `id` in `deletion_id`; restoring the changeset
-/// brings exactly those rows back.
+/// brings exactly those rows back. The record stays true when rows go for good: a hard delete,
+/// purge or erasure of rows it hides counts them in [`rows_removed`](Changeset::rows_removed),
+/// in the same transaction, and once none is left the changeset leaves the trash bin
+/// ([`ChangesetState::Removed`]) and can no longer be restored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = soft_delete_changesets)]
 pub struct Changeset {
@@ -56,12 +59,57 @@ pub struct Changeset {
     pub root_table: String,
     /// Primary key of the root row, as text (single-row deletes only).
     pub root_key: Option<String>,
-    /// How many rows the operation hid, over all tables.
+    /// How many rows the changeset has hidden, over all tables: the rows the operation hid, plus
+    /// rows another changeset's restore deferred to this one (a row whose cascade parent this
+    /// changeset hides waits for it; see [`RestoreReport::deferred`](crate::RestoreReport::deferred)).
+    /// Until the changeset is restored, `rows_affected - rows_removed` rows carry its id.
     pub rows_affected: i64,
     /// When the changeset was restored (UTC).
     pub restored_at: Option<NaiveDateTime>,
     /// Who restored it.
     pub restored_by: Option<String>,
+    /// How many of its hidden rows were permanently removed since (hard delete, purge, erase):
+    /// a restore cannot bring them back.
+    pub rows_removed: i64,
+    /// When the last of its hidden rows was permanently removed: from then on the changeset is
+    /// [`ChangesetState::Removed`], a record with nothing left to restore.
+    pub removed_at: Option<NaiveDateTime>,
+}
+
+impl Changeset {
+    /// Where the changeset stands: in the trash bin, restored, or with nothing left to restore.
+    pub fn state(&self) -> ChangesetState {
+        if self.restored_at.is_some() {
+            ChangesetState::Restored
+        } else if self.removed_at.is_some() {
+            ChangesetState::Removed
+        } else {
+            ChangesetState::Restorable
+        }
+    }
+
+    /// How many of its rows a restore would bring back or defer now: `rows_affected -
+    /// rows_removed` while it is [`ChangesetState::Restorable`], 0 otherwise.
+    pub fn rows_restorable(&self) -> i64 {
+        match self.state() {
+            ChangesetState::Restorable => (self.rows_affected - self.rows_removed).max(0),
+            ChangesetState::Restored | ChangesetState::Removed => 0,
+        }
+    }
+}
+
+/// The state of a [`Changeset`], and what [`ChangesetFilter::state`] selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangesetState {
+    /// Not restored, and some of its rows are still hidden: the trash bin. A restore brings
+    /// them back.
+    Restorable,
+    /// Restored (`restored_at` is set).
+    Restored,
+    /// Every row it hid was permanently removed (hard delete, purge, erase) before anyone
+    /// restored it (`removed_at` is set): a record only. Restoring it is
+    /// [`SoftDeleteError::NothingToRestore`].
+    Removed,
 }
 
 /// The row an operation inserts. Public only inside the sealed backend trait's signatures.
@@ -89,6 +137,8 @@ impl NewChangeset<'_> {
             rows_affected: self.rows_affected,
             restored_at: None,
             restored_by: None,
+            rows_removed: 0,
+            removed_at: None,
         }
     }
 }
@@ -97,6 +147,7 @@ impl NewChangeset<'_> {
 ///
 /// ```
 /// # use soft_delete_runtime::ChangesetFilter;
+/// // the trash bin: changesets with rows left to restore
 /// let first_page = ChangesetFilter::new().root_table("posts").restored(false).limit(20);
 /// // next page: ChangesetFilter { before_id: Some(last_id_of_previous_page), ..first_page }
 /// # let _ = first_page;
@@ -111,8 +162,8 @@ pub struct ChangesetFilter {
     pub since: Option<NaiveDateTime>,
     /// Only changesets created before this time.
     pub until: Option<NaiveDateTime>,
-    /// `Some(false)`: only the trash bin (not yet restored); `Some(true)`: only restored ones.
-    pub restored: Option<bool>,
+    /// Only changesets in this state; `None`: all of them.
+    pub state: Option<ChangesetState>,
     /// Keyset paging: only changesets with an id below this one.
     pub before_id: Option<i64>,
     /// Page size (default 50).
@@ -126,7 +177,7 @@ impl Default for ChangesetFilter {
             root_table: None,
             since: None,
             until: None,
-            restored: None,
+            state: None,
             before_id: None,
             limit: 50,
         }
@@ -158,9 +209,20 @@ impl ChangesetFilter {
         self.until = Some(t);
         self
     }
-    /// Only restored (`true`) or not yet restored (`false`) changesets.
-    pub fn restored(mut self, restored: bool) -> Self {
-        self.restored = Some(restored);
+    /// `false`: only the trash bin — changesets not yet restored with rows left to restore
+    /// ([`ChangesetState::Restorable`]); `true`: only restored ones ([`ChangesetState::Restored`]).
+    /// Changesets whose rows were all removed for good are neither: select them with
+    /// [`ChangesetFilter::state`]`(ChangesetState::Removed)`.
+    pub fn restored(self, restored: bool) -> Self {
+        self.state(if restored {
+            ChangesetState::Restored
+        } else {
+            ChangesetState::Restorable
+        })
+    }
+    /// Only changesets in `state`.
+    pub fn state(mut self, state: ChangesetState) -> Self {
+        self.state = Some(state);
         self
     }
     /// Only changesets older than the one with id `id` (the next page).

@@ -60,6 +60,10 @@ impl TableCounts {
 }
 
 /// The outcome of a restore.
+///
+/// Every row the changeset hid is accounted for: made live again (`restored`), still hidden
+/// because a cascade parent of it is hidden by another changeset (`deferred`: it comes back with
+/// that changeset), or permanently removed before the restore (`already_removed`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestoreReport {
     /// The restored changeset, with `restored_at` / `restored_by` set; `None` when a model
@@ -67,6 +71,32 @@ pub struct RestoreReport {
     pub changeset: Option<Changeset>,
     /// Rows made live again, per table.
     pub restored: TableCounts,
+    /// Rows that stay hidden because a cascade parent of theirs is hidden by another changeset:
+    /// they moved to that changeset and come back when it is restored. One entry per table and
+    /// changeset, in the order the restore met them.
+    pub deferred: Vec<Deferred>,
+    /// Rows of the changeset that a hard delete, purge or erasure removed for good before this
+    /// restore ([`Changeset::rows_removed`]); they cannot come back.
+    pub already_removed: u64,
+}
+
+impl RestoreReport {
+    /// Rows deferred over all tables and changesets.
+    pub fn deferred_total(&self) -> u64 {
+        self.deferred.iter().map(|d| d.rows).sum()
+    }
+}
+
+/// Rows a restore left hidden, waiting for the changeset that hides their cascade parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deferred {
+    /// Identity of the table of the rows.
+    pub table: &'static str,
+    /// How many rows.
+    pub rows: u64,
+    /// The changeset they now belong to: the one hiding their parent. Restoring it brings them
+    /// back.
+    pub changeset: i64,
 }
 
 /// The outcome of a purge.

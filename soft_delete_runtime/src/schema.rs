@@ -15,12 +15,17 @@ diesel::table! {
         root_table -> Text,
         /// Primary key of the root row (single-row deletes), as text.
         root_key -> Nullable<Text>,
-        /// How many rows the operation hid, over all tables.
+        /// How many rows the changeset has hidden, over all tables: those the operation hid, plus
+        /// those another changeset's restore deferred to it.
         rows_affected -> BigInt,
         /// When the changeset was restored (UTC).
         restored_at -> Nullable<Timestamp>,
         /// Who restored it.
         restored_by -> Nullable<Text>,
+        /// How many of its hidden rows were permanently removed since (hard delete, purge, erase).
+        rows_removed -> BigInt,
+        /// When the last of its hidden rows was permanently removed: nothing is left to restore.
+        removed_at -> Nullable<Timestamp>,
     }
 }
 

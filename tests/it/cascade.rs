@@ -460,7 +460,9 @@ fn protect_blocks_soft_and_hard_delete_and_writes_nothing_on<D: Api>() {
             r,
             Err(SoftDeleteError::Protected {
                 table: "invoices",
-                live_children: 1
+                live_children: 1,
+                hidden_children: 0,
+                hidden_by: None
             })
         )
     };
@@ -507,7 +509,9 @@ fn protect_and_live_rows_of_a_leaf_block_removal_on<D: Api>() {
                 r,
                 Err(SoftDeleteError::Protected {
                     table: "timesheets",
-                    live_children: 1
+                    live_children: 1,
+                    hidden_children: 0,
+                    hidden_by: None
                 })
             ),
             "timesheet on task {task}: {r:?}"
@@ -534,7 +538,9 @@ fn protect_and_live_rows_of_a_leaf_block_removal_on<D: Api>() {
                 r,
                 Err(SoftDeleteError::Protected {
                     table: "tasks",
-                    live_children: 1
+                    live_children: 1,
+                    hidden_children: 0,
+                    hidden_by: None
                 })
             ),
             "live task {task}: {r:?}"

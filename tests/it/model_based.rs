@@ -299,6 +299,8 @@ impl Model {
             rows_affected: hidden.len() as i64,
             restored_at: None,
             restored_by: None,
+            rows_removed: 0,
+            removed_at: None,
         };
         self.changesets.insert(cs.id, expected.clone());
         expected

@@ -39,6 +39,8 @@ mod policies;
 mod qualified;
 #[path = "reads.rs"]
 mod reads;
+#[path = "record_truth.rs"]
+mod record_truth;
 #[path = "single_table.rs"]
 mod single_table;
 #[cfg(feature = "async")]

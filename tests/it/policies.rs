@@ -313,7 +313,9 @@ fn erase_takes_a_hidden_row_and_protect_blocks_until_settled() {
             refused,
             Err(SoftDeleteError::Protected {
                 table: "bills",
-                live_children: 1
+                live_children: 1,
+                hidden_children: 0,
+                hidden_by: None
             })
         ),
         "{refused:?}"
@@ -323,8 +325,8 @@ fn erase_takes_a_hidden_row_and_protect_blocks_until_settled() {
         before,
         "a refused erasure changes nothing"
     );
-    // A hidden (soft-deleted) bill no longer protects, but its row still references Ann:
-    // the database's foreign key refuses, as a typed error, and nothing changes.
+    // A hidden (soft-deleted) bill still exists and still references Ann: it protects her from
+    // erasure as a live one does, and the error says it is hidden; nothing changes.
     let bill: Bill = bills::table
         .find(2)
         .select(Bill::as_select())
@@ -334,7 +336,15 @@ fn erase_takes_a_hidden_row_and_protect_blocks_until_settled() {
     let before = snapshot(&mut conn);
     let refused = ann.erase(&mut conn, EraseOptions::new().actor("dpo"));
     assert!(
-        matches!(refused, Err(SoftDeleteError::Database(_))),
+        matches!(
+            refused,
+            Err(SoftDeleteError::Protected {
+                table: "bills",
+                live_children: 0,
+                hidden_children: 1,
+                hidden_by: None
+            })
+        ),
         "{refused:?}"
     );
     assert_eq!(snapshot(&mut conn), before);

@@ -83,6 +83,11 @@ pub(crate) mod sealed {
         where
             C: LoadConnection<Backend = Self>,
             Q: Query<SqlType = Text> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
+        /// Runs a query whose two columns are `BigInt`s.
+        fn load_pairs<C, Q>(conn: &mut C, q: Q) -> QueryResult<Vec<(i64, i64)>>
+        where
+            C: LoadConnection<Backend = Self>,
+            Q: Query<SqlType = (BigInt, BigInt)> + QueryFragment<Self> + QueryId + RunQueryDsl<C>;
         /// Runs a catalog query whose rows are (index name, position, column, predicate).
         fn load_index_rows<C, Q>(conn: &mut C, q: Q) -> QueryResult<Vec<IndexRow>>
         where
@@ -161,6 +166,14 @@ pub(crate) mod sealed {
         where
             C: diesel_async::AsyncConnectionCore<Backend = Self>,
             Q: Query<SqlType = Text> + QueryFragment<Self> + QueryId + 'c;
+        /// Runs a query whose two columns are `BigInt`s.
+        fn load_pairs<'c, C, Q>(
+            conn: &'c mut C,
+            q: Q,
+        ) -> impl std::future::Future<Output = QueryResult<Vec<(i64, i64)>>> + Send
+        where
+            C: diesel_async::AsyncConnectionCore<Backend = Self>,
+            Q: Query<SqlType = (BigInt, BigInt)> + QueryFragment<Self> + QueryId + 'c;
         /// Inserts a changeset row and returns its id.
         fn insert_changeset<C: diesel_async::AsyncConnectionCore<Backend = Self>>(
             conn: &mut C,
@@ -264,6 +277,18 @@ macro_rules! backend_ops {
                 + diesel::RunQueryDsl<C>,
         {
             diesel::RunQueryDsl::load::<String>(q, conn)
+        }
+
+        fn load_pairs<C, Q>(conn: &mut C, q: Q) -> diesel::QueryResult<Vec<(i64, i64)>>
+        where
+            C: diesel::connection::LoadConnection<Backend = Self>,
+            Q: diesel::query_builder::Query<
+                    SqlType = (diesel::sql_types::BigInt, diesel::sql_types::BigInt),
+                > + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + diesel::RunQueryDsl<C>,
+        {
+            diesel::RunQueryDsl::load::<(i64, i64)>(q, conn)
         }
 
         fn load_index_rows<C, Q>(
@@ -434,13 +459,18 @@ macro_rules! changeset_ops {
             if let Some(u) = f.until {
                 q = q.filter(t::created_at.lt(u));
             }
-            if let Some(restored) = f.restored {
-                q = if restored {
+            q = match f.state {
+                None => q,
+                Some(crate::record::ChangesetState::Restorable) => q
+                    .filter(t::restored_at.is_null())
+                    .filter(t::removed_at.is_null()),
+                Some(crate::record::ChangesetState::Restored) => {
                     q.filter(t::restored_at.is_not_null())
-                } else {
-                    q.filter(t::restored_at.is_null())
-                };
-            }
+                }
+                Some(crate::record::ChangesetState::Removed) => q
+                    .filter(t::restored_at.is_null())
+                    .filter(t::removed_at.is_not_null()),
+            };
             if let Some(before) = f.before_id {
                 q = q.filter(t::id.lt(before));
             }
@@ -515,6 +545,22 @@ macro_rules! async_ops {
                 + 'c,
         {
             crate::backend::load_column::<Self, C, Q, diesel::sql_types::Text, String>(conn, q)
+        }
+
+        fn load_pairs<'c, C, Q>(
+            conn: &'c mut C,
+            q: Q,
+        ) -> impl std::future::Future<Output = diesel::QueryResult<Vec<(i64, i64)>>> + Send
+        where
+            C: diesel_async::AsyncConnectionCore<Backend = Self>,
+            Q: diesel::query_builder::Query<
+                    SqlType = (diesel::sql_types::BigInt, diesel::sql_types::BigInt),
+                > + diesel::query_builder::QueryFragment<Self>
+                + diesel::query_builder::QueryId
+                + 'c,
+        {
+            type Pair = (diesel::sql_types::BigInt, diesel::sql_types::BigInt);
+            crate::backend::load_column::<Self, C, Q, Pair, (i64, i64)>(conn, q)
         }
 
         crate::backend::changeset_ops!(

@@ -48,6 +48,11 @@ pub(crate) trait Exec: Send {
         &mut self,
         stmt: &Stmt<'_, Self::Backend>,
     ) -> impl Future<Output = QueryResult<Vec<String>>> + Send;
+    /// Runs a query whose two columns are `BigInt`s.
+    fn load_pairs(
+        &mut self,
+        stmt: &Stmt<'_, Self::Backend>,
+    ) -> impl Future<Output = QueryResult<Vec<(i64, i64)>>> + Send;
     /// Runs a `SELECT COUNT(*)`-style query and returns its single value (0 for no row).
     fn load_scalar(
         &mut self,
@@ -147,6 +152,9 @@ impl<C: SoftDeleteConnection> Exec for Blocking<'_, C> {
     }
     async fn load_text(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<String>> {
         stmt.load_text(self.0)
+    }
+    async fn load_pairs(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<(i64, i64)>> {
+        stmt.load_pairs(self.0)
     }
     async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
         self.0.batch_execute(sql)
@@ -300,6 +308,10 @@ where
     async fn load_text(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<String>> {
         let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
         send_boxed(<C::Backend as AsyncOps>::load_text(&mut *self.conn, typed)).await
+    }
+    async fn load_pairs(&mut self, stmt: &Stmt<'_, C::Backend>) -> QueryResult<Vec<(i64, i64)>> {
+        let typed = crate::statements::builder::Typed(stmt, std::marker::PhantomData);
+        send_boxed(<C::Backend as AsyncOps>::load_pairs(&mut *self.conn, typed)).await
     }
     async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
         diesel_async::SimpleAsyncConnection::batch_execute(&mut *self.conn, sql).await

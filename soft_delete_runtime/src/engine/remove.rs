@@ -9,10 +9,16 @@
 //! without `ON DELETE CASCADE` in the schema, and even on MySQL, which checks foreign keys row by
 //! row. The marks never outlive the transaction.
 //!
-//! `nullify(child::fk)` edges of every level are applied just before the level's rows are
-//! deleted (after every check, and after the deeper levels are gone): one `UPDATE child SET
-//! fk = NULL WHERE fk IN (SELECT pk FROM parent WHERE deletion_id = <mark>)` per edge and
-//! level, live and hidden children alike.
+//! `nullify(child::fk)` edges are applied once every row is marked and checked, before anything
+//! is deleted: one `UPDATE` per child table for all the edges and levels that reach it (`SET fk =
+//! CASE WHEN fk IN (SELECT pk FROM parent WHERE deletion_id = <mark>) .. THEN NULL ..`), live and
+//! hidden children alike, except the rows the removal deletes anyway; a row is counted once,
+//! however many of its keys go.
+//!
+//! The changeset record stays true: before the rows of a table are marked (or, for a leaf
+//! table, deleted), one `UPDATE` of `soft_delete_changesets` adds to each changeset the number of
+//! its hidden rows among them (`rows_removed`) and stamps `removed_at` on a changeset left with
+//! nothing to restore, in the removal's transaction (`statements::count_removed`).
 //!
 //! A *leaf* table (one with no cascade or nullify edges of its own) is not marked: nothing hangs off its
 //! rows, so they are deleted straight through their parent's mark
@@ -27,9 +33,10 @@ use crate::error::SoftDeleteError;
 use crate::meta::TableMeta;
 use crate::options::PurgeOptions;
 use crate::record::NewChangeset;
+use crate::registry::graph;
 use crate::report::{PurgeReport, TableCounts};
 use crate::statements::clauses::Sel;
-use crate::statements::{self, Edge};
+use crate::statements::{self, Detach, Doomed, Edge, Taken};
 use crate::time::{now, Instant};
 
 /// Mark values one operation reserves below its base.
@@ -149,10 +156,16 @@ async fn remove_tree<E: Exec>(
 ) -> Result<Removal, SoftDeleteError> {
     let mut removal = Removal::default();
     let Some(did) = meta.deletion_id else {
-        // Without `deletion_id` a model has no cascade edges: its nullify edges, then one
-        // statement does it.
-        protect::check(e, meta, || seed.sel()).await?;
-        nullify(e, meta, seed.sel(), seed.limit(), &mut removal.nullified).await?;
+        // Without `deletion_id` a model has no cascade edges (and records no changesets): its
+        // nullify edges, then one statement does it.
+        protect::check_removal(e, meta, || seed.sel()).await?;
+        let detach = meta.nullify.iter().map(|edge| Detach {
+            parent: meta,
+            fk: edge.fk,
+            sel: seed.sel(),
+            limit: seed.limit(),
+        });
+        nullify(e, detach.collect(), &[], None, &mut removal.nullified).await?;
         let n = e
             .execute(&statements::delete_seed(meta, seed.sel(), seed.limit()))
             .await?;
@@ -162,29 +175,90 @@ async fn remove_tree<E: Exec>(
     let reserved = e.insert_changeset(&reservation(meta)).await?;
     let marks = Marks {
         base: -(reserved << 16),
+        at: Instant::new(now()),
     };
     let plan = mark_levels(e, meta, did, seed, marks).await?;
     check_plan(e, &plan, marks, purge).await?;
+    nullify_plan(e, &plan, marks, &mut removal.nullified).await?;
     delete_plan(e, &plan, marks, &mut removal).await?;
     e.delete_changeset(reserved).await?;
     Ok(removal)
 }
 
-/// Applies the `nullify` edges of `m` to the rows `sel` picks (up to `limit`).
-async fn nullify<'a, E: Exec>(
+/// Applies the `nullify` edges of every marked level: per child table, one statement for all
+/// the edges and levels that reach it, sparing the rows the removal deletes anyway.
+async fn nullify_plan<E: Exec>(
     e: &mut E,
-    m: &'static TableMeta,
-    sel: Sel<'a, E::Backend>,
-    limit: Option<i64>,
+    plan: &Plan<'_, E::Backend>,
+    marks: Marks,
     counts: &mut TableCounts,
 ) -> Result<(), SoftDeleteError> {
-    for edge in m.nullify {
-        let n = e
-            .execute(&statements::nullify_children(m, edge, sel, limit))
-            .await
-            .map_err(|err| SoftDeleteError::from_write(edge.identity(), err))?;
-        counts.add(edge.identity(), n as u64);
+    let mut detach: Vec<(&'static str, Vec<Detach<'_, E::Backend>>)> = Vec::new();
+    for (k, tables) in plan.levels.iter().enumerate() {
+        for m in tables {
+            let Some(mdid) = m.deletion_id else { continue };
+            for edge in m.nullify {
+                let d = Detach {
+                    parent: m,
+                    fk: edge.fk,
+                    sel: Sel::Mark(mdid, marks.at(k)),
+                    limit: None,
+                };
+                match detach.iter_mut().find(|(t, _)| *t == edge.identity()) {
+                    Some((_, list)) => list.push(d),
+                    None => detach.push((edge.identity(), vec![d])),
+                }
+            }
+        }
     }
+    for (child, list) in detach {
+        let under: Vec<Sel<'_, E::Backend>> = plan
+            .leaves
+            .iter()
+            .filter(|l| l.table.identity() == child)
+            .map(|l| l.under)
+            .collect();
+        nullify(e, list, &under, Some(marks), counts).await?;
+    }
+    Ok(())
+}
+
+/// Detaches the children `detach` names (all edges into one child table), sparing the rows of
+/// the removal's leaves (`under`) and those it marked (`marks`); counts each changed row once.
+async fn nullify<'a, E: Exec>(
+    e: &mut E,
+    detach: Vec<Detach<'a, E::Backend>>,
+    under: &[Sel<'a, E::Backend>],
+    marks: Option<Marks>,
+    counts: &mut TableCounts,
+) -> Result<(), SoftDeleteError> {
+    let Some(first) = detach.first() else {
+        return Ok(());
+    };
+    let edge = first
+        .parent
+        .nullify
+        .iter()
+        .find(|n| n.fk == first.fk)
+        .ok_or_else(|| SoftDeleteError::InvalidInput {
+            message: "internal: a nullify edge vanished from its table".to_owned(),
+        })?;
+    let (identity, table) = (edge.identity(), edge.table.get());
+    let child = graph().table(identity);
+    let marked = match (child.and_then(|c| c.deletion_id), marks) {
+        (Some(did), Some(m)) => Some((did, m.at(0), m.floor())),
+        _ => None,
+    };
+    let doomed = Doomed {
+        marked,
+        under,
+        child,
+    };
+    let n = e
+        .execute(&statements::nullify_children(table, &detach, &doomed))
+        .await
+        .map_err(|err| SoftDeleteError::from_write(identity, err))?;
+    counts.add(identity, n as u64);
     Ok(())
 }
 
@@ -202,10 +276,11 @@ fn reservation(meta: &'static TableMeta) -> NewChangeset<'static> {
 }
 
 /// The temporary `deletion_id` values of one removal: `base - level`, all within
-/// `MARK_RANGE` below `base`.
+/// `MARK_RANGE` below `base`; and the time the removal stamps on the changesets it empties.
 #[derive(Clone, Copy)]
 struct Marks {
     base: i64,
+    at: Instant,
 }
 
 impl Marks {
@@ -247,6 +322,9 @@ async fn mark_levels<'a, E: Exec>(
         levels: Vec::new(),
         leaves: Vec::new(),
     };
+    let taken = Taken::Keys(seed.sel(), seed.limit());
+    e.execute(&statements::count_removed(meta, did, taken, marks.at))
+        .await?;
     let seeded = statements::mark_seed(meta, did, seed.sel(), seed.limit(), marks.at(0));
     if e.execute(&seeded).await? > 0 {
         plan.levels.push(vec![meta]);
@@ -282,6 +360,19 @@ async fn mark_levels<'a, E: Exec>(
                 let Some(cdid) = child.deletion_id else {
                     continue;
                 };
+                let under = Sel::Under {
+                    fk: edge.fk,
+                    parent,
+                    did: edge.parent_did,
+                    mark: marks.at(k),
+                };
+                e.execute(&statements::count_removed(
+                    child,
+                    cdid,
+                    Taken::Rows(under),
+                    marks.at,
+                ))
+                .await?;
                 let stmt =
                     statements::mark_level(edge, cdid, marks.at(k), marks.at(k + 1), marks.floor());
                 if e.execute(&stmt).await? > 0
@@ -318,9 +409,8 @@ async fn check_plan<E: Exec>(
     Ok(())
 }
 
-/// Deletes deepest level first; at each level the leaves under it, then the `nullify` edges of
-/// its tables, then its own rows. A child the removal deletes anyway is gone before the edge
-/// that would clear its foreign key runs, so only surviving rows are counted as nullified.
+/// Deletes deepest level first; at each level the leaves under it (counted into their
+/// changesets first), then its own rows.
 async fn delete_plan<E: Exec>(
     e: &mut E,
     plan: &Plan<'_, E::Backend>,
@@ -329,21 +419,17 @@ async fn delete_plan<E: Exec>(
 ) -> Result<(), SoftDeleteError> {
     for (k, tables) in plan.levels.iter().enumerate().rev() {
         for leaf in plan.leaves.iter().filter(|l| l.level == k) {
+            if let Some(ldid) = leaf.table.deletion_id {
+                let taken = Taken::Rows(leaf.under);
+                e.execute(&statements::count_removed(
+                    leaf.table, ldid, taken, marks.at,
+                ))
+                .await?;
+            }
             let n = e
                 .execute(&statements::delete_where(leaf.table, leaf.under))
                 .await?;
             removal.removed.add(leaf.table.identity(), n as u64);
-        }
-        for m in tables {
-            let Some(mdid) = m.deletion_id else { continue };
-            nullify(
-                e,
-                m,
-                Sel::Mark(mdid, marks.at(k)),
-                None,
-                &mut removal.nullified,
-            )
-            .await?;
         }
         for m in tables {
             let Some(mdid) = m.deletion_id else { continue };
@@ -356,8 +442,8 @@ async fn delete_plan<E: Exec>(
     Ok(())
 }
 
-/// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has live rows under
-/// them, or, when `live_refused` (a purge below its seeds), when any of them is live: a purge
+/// Refuses to remove the rows `sel` picks of `m` when a `protect` edge still has rows (live or
+/// hidden) under them, or, when `live_refused` (a purge below its seeds), when any of them is live: a purge
 /// removes what is hidden, and a live row under a purged one is refused, not lost.
 async fn check_removable<E: Exec>(
     e: &mut E,
@@ -365,7 +451,7 @@ async fn check_removable<E: Exec>(
     sel: Sel<'_, E::Backend>,
     live_refused: bool,
 ) -> Result<(), SoftDeleteError> {
-    protect::check(e, m, || sel).await?;
+    protect::check_removal(e, m, || sel).await?;
     if live_refused {
         let live = e.load_scalar(&statements::count_live(m, sel)).await?;
         protect::refuse_live(m.identity(), live)?;

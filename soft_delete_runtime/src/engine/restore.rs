@@ -10,7 +10,7 @@ use crate::hooks::{Authorization, Hook};
 use crate::meta::TableMeta;
 use crate::options::RestoreOptions;
 use crate::registry::graph;
-use crate::report::{RestoreReport, TableCounts};
+use crate::report::{Deferred, RestoreReport, TableCounts};
 use crate::statements::{self, Edge};
 
 pub(crate) async fn restore<E: Exec>(
@@ -36,6 +36,9 @@ async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, S
     if changeset.restored_at.is_some() {
         return Err(SoftDeleteError::AlreadyRestored { id });
     }
+    if changeset.removed_at.is_some() {
+        return Err(SoftDeleteError::NothingToRestore { id });
+    }
     let root = super::root_of(&changeset)?;
     (root.hooks.authorize_restore)(&Authorization {
         table: root.identity(),
@@ -59,12 +62,13 @@ async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, S
     }
 
     let mut restored = TableCounts::default();
+    let mut deferred = Vec::new();
     for component in components_from(root) {
         for m in &component.tables {
             op.hook(e, &m.hooks, Hook::BeforeRestore, m.identity(), None)
                 .await?;
         }
-        retag_component(e, &component, id).await?;
+        retag_component(e, &component, id, &mut deferred).await?;
         for m in &component.tables {
             let Some(did) = m.deletion_id else { continue };
             let n = e
@@ -76,6 +80,11 @@ async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, S
             }
         }
     }
+    if restored.total() == 0 && deferred.is_empty() {
+        // Nothing carried the id any more (rows removed before the record kept count of them,
+        // or by hand): an error, so the claim above is rolled back and nothing is marked.
+        return Err(SoftDeleteError::NothingToRestore { id });
+    }
     for (table, rows) in restored.iter() {
         if let Some(m) = graph().table(table) {
             op.hook(e, &m.hooks, Hook::AfterRestore, table, Some(rows))
@@ -85,18 +94,22 @@ async fn run<E: Exec>(e: &mut E, op: Op<'_>, id: i64) -> Result<RestoreReport, S
     changeset.restored_at = Some(op.time());
     changeset.restored_by = op.actor.map(str::to_owned);
     Ok(RestoreReport {
+        already_removed: changeset.rows_removed.max(0) as u64,
         changeset: Some(changeset),
         restored,
+        deferred,
     })
 }
 
 /// Before a component's rows come back: a row whose other cascade parent is still hidden (by
 /// another changeset) stays hidden and moves to that parent's changeset, so it comes back with
-/// it.
+/// it. Per edge: the waiting rows counted per changeset (`deferred`), and only when there are
+/// some, those changesets' counts raised and the rows moved.
 async fn retag_component<E: Exec>(
     e: &mut E,
     component: &Component,
     id: i64,
+    deferred: &mut Vec<Deferred>,
 ) -> Result<(), SoftDeleteError> {
     // Each incoming edge, and whether its parents may be hidden by another changeset: yes,
     // unless the parent lock (PostgreSQL) counted none.
@@ -113,19 +126,57 @@ async fn retag_component<E: Exec>(
         }
     }
     // In a cycle a row moved by one pass can hide the parent of a row of another edge, so
-    // there every edge is re-tagged as soon as one needs it.
+    // there every edge is looked at as soon as one needs it, pass after pass.
     let any_needed = edges.iter().any(|e| e.2);
     edges.retain(|e| if component.cyclic { any_needed } else { e.2 });
     while !edges.is_empty() {
         let mut moved = 0;
         for (edge, cdid, _) in &edges {
-            moved += e.execute(&statements::retag(*edge, cdid, id)).await?;
+            moved += defer_edge(e, *edge, cdid, id, deferred).await?;
         }
         if !component.cyclic || moved == 0 {
             break;
         }
     }
     Ok(())
+}
+
+/// Moves the rows of changeset `id` waiting for a parent through `edge` to the changesets hiding
+/// those parents, counted into them and into `deferred`; returns how many moved.
+async fn defer_edge<E: Exec>(
+    e: &mut E,
+    edge: Edge,
+    cdid: &'static str,
+    id: i64,
+    deferred: &mut Vec<Deferred>,
+) -> Result<u64, SoftDeleteError> {
+    let waiting = e
+        .load_pairs(&statements::deferred_counts(edge, cdid, id))
+        .await?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    e.execute(&statements::take_deferred(edge, cdid, id))
+        .await?;
+    e.execute(&statements::retag(edge, cdid, id)).await?;
+    let table = edge.child.identity();
+    let mut moved = 0;
+    for (changeset, rows) in waiting {
+        let rows = rows.max(0) as u64;
+        moved += rows;
+        match deferred
+            .iter_mut()
+            .find(|d| d.table == table && d.changeset == changeset)
+        {
+            Some(d) => d.rows += rows,
+            None => deferred.push(Deferred {
+                table,
+                rows,
+                changeset,
+            }),
+        }
+    }
+    Ok(moved)
 }
 
 /// PostgreSQL: takes `FOR SHARE` locks on the parents (through `edge`) of the child rows that
@@ -138,8 +189,9 @@ async fn retag_component<E: Exec>(
 /// child live under a hidden parent), or a soft delete could skip a child that a concurrent
 /// restore is bringing back. With the parents share-locked, a concurrent soft delete of a parent
 /// waits for this restore (and then cascades over the restored rows), and this restore waits
-/// for a soft delete already under way (and then sees the parent hidden). MySQL's `UPDATE ... JOIN`
-/// already locks the rows it reads; SQLite has one writer at a time.
+/// for a soft delete already under way (and then sees the parent hidden). On MySQL the count of
+/// waiting rows (`statements::deferred_counts`) is itself a locking read; SQLite has one writer
+/// at a time.
 async fn lock_parents<E: Exec>(
     e: &mut E,
     edge: Edge,
@@ -220,5 +272,7 @@ async fn restore_single<E: Exec>(
     Ok(RestoreReport {
         changeset: None,
         restored,
+        deferred: Vec::new(),
+        already_removed: 0,
     })
 }

@@ -6,12 +6,14 @@ mod indexes;
 
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::connection::SoftDeleteConnection;
+use crate::engine;
 use crate::error::SoftDeleteError;
 use crate::meta::MarkerKind;
 use crate::registry::graph;
+use crate::schema::soft_delete_changesets;
 use crate::statements::catalog;
 use crate::table::{CascadeTarget, SoftDeleteTable};
-use crate::table_name::TableName;
+use crate::table_name::{TableName, TableRef};
 
 /// The `CREATE TABLE` for `soft_delete_changesets` on `dialect` (idempotent).
 ///
@@ -38,7 +40,10 @@ pub fn changeset_table_sql(dialect: Dialect) -> &'static str {
                 "    restored_at ",
                 $time,
                 ",\n",
-                "    restored_by TEXT",
+                "    restored_by TEXT,\n",
+                "    rows_removed BIGINT NOT NULL DEFAULT 0,\n",
+                "    removed_at ",
+                $time,
                 $index,
             )
         };
@@ -105,12 +110,53 @@ pub fn erasure_table_sql(dialect: Dialect) -> &'static str {
     }
 }
 
+/// The `ALTER TABLE` that brings a `soft_delete_changesets` created by an earlier version up to
+/// this one, on `dialect`: the columns `rows_removed` and `removed_at`, with which hard delete,
+/// purge and erasure keep the record true (see [`Changeset::state`](crate::Changeset::state)).
+///
+/// Put it in a migration of its own (it is not idempotent on SQLite and MySQL, which have no
+/// `ADD COLUMN IF NOT EXISTS`), or call [`install`], which adds what is missing. Changesets whose
+/// rows were removed before the upgrade keep `rows_removed = 0` and stay listed; restoring one
+/// returns [`SoftDeleteError::NothingToRestore`] and marks nothing.
+pub fn changeset_table_upgrade_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => concat!(
+            "ALTER TABLE soft_delete_changesets ADD COLUMN rows_removed BIGINT NOT NULL DEFAULT 0;\n",
+            "ALTER TABLE soft_delete_changesets ADD COLUMN removed_at TIMESTAMP;"
+        ),
+        Dialect::Postgres => concat!(
+            "ALTER TABLE soft_delete_changesets\n",
+            "    ADD COLUMN IF NOT EXISTS rows_removed BIGINT NOT NULL DEFAULT 0,\n",
+            "    ADD COLUMN IF NOT EXISTS removed_at TIMESTAMP;"
+        ),
+        Dialect::Mysql => concat!(
+            "ALTER TABLE soft_delete_changesets\n",
+            "    ADD COLUMN rows_removed BIGINT NOT NULL DEFAULT 0,\n",
+            "    ADD COLUMN removed_at DATETIME(6);"
+        ),
+    }
+}
+
 /// Creates `soft_delete_changesets` and `soft_delete_erasures` on `conn` where they do not
-/// exist (safe to call at every start-up, and to upgrade an existing install).
+/// exist, and adds the columns a table from an earlier version lacks
+/// ([`changeset_table_upgrade_sql`]): safe to call at every start-up, and the way to upgrade an
+/// existing install. It runs DDL, so the connection needs the privilege to create and alter
+/// tables.
 pub fn install<C: SoftDeleteConnection>(conn: &mut C) -> Result<(), SoftDeleteError> {
-    let dialect = <C::Backend as SoftDeleteBackend>::DIALECT;
-    conn.batch_execute(changeset_table_sql(dialect))?;
-    conn.batch_execute(erasure_table_sql(dialect))?;
+    engine::block_on(install_on(&mut engine::Blocking(conn)))
+}
+
+/// [`install`] on any executor (the async API's `install` awaits it).
+pub(crate) async fn install_on<E: engine::Exec>(e: &mut E) -> Result<(), SoftDeleteError> {
+    let dialect = <E::Backend as SoftDeleteBackend>::DIALECT;
+    e.batch_execute(changeset_table_sql(dialect)).await?;
+    e.batch_execute(erasure_table_sql(dialect)).await?;
+    static CHANGESETS: TableRef = TableRef::of::<soft_delete_changesets::table>();
+    let has = catalog::column_exists::<E::Backend>(CHANGESETS.get(), "removed_at");
+    if e.load_scalar(&has).await? == 0 {
+        e.batch_execute(changeset_table_upgrade_sql(dialect))
+            .await?;
+    }
     Ok(())
 }
 

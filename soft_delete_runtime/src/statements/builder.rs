@@ -101,6 +101,11 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         self.parts.push(Part::Time(kind, at));
         self
     }
+    /// Appends the pieces of `other` (a sub-select built apart).
+    pub(crate) fn append(&mut self, other: Stmt<'a, DB>) -> &mut Self {
+        self.parts.extend(other.parts);
+        self
+    }
     pub(crate) fn fragment(&mut self, f: &'a RowFilter<'a, DB>) -> &mut Self {
         self.parts.push(Part::Fragment(f));
         self
@@ -128,6 +133,14 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
         C: diesel::connection::LoadConnection<Backend = DB>,
     {
         <DB as crate::backend::sealed::Ops>::load_text(conn, Typed(self, std::marker::PhantomData))
+    }
+
+    /// Runs a query whose two columns are `BigInt`s.
+    pub(crate) fn load_pairs<C>(&self, conn: &mut C) -> QueryResult<Vec<(i64, i64)>>
+    where
+        C: diesel::connection::LoadConnection<Backend = DB>,
+    {
+        <DB as crate::backend::sealed::Ops>::load_pairs(conn, Typed(self, std::marker::PhantomData))
     }
 
     /// Runs a catalog query whose rows are [`IndexRow`]s.

@@ -42,6 +42,36 @@ pub(crate) fn table_exists<DB: SoftDeleteBackend>(t: &'static TableName) -> Stmt
     s
 }
 
+/// `SELECT COUNT(*)`: 1 when table `t` (an existing one) has a column `column`, else 0.
+pub(crate) fn column_exists<DB: SoftDeleteBackend>(
+    t: &'static TableName,
+    column: &'static str,
+) -> Stmt<'static, DB> {
+    let mut s = Stmt::new();
+    match DB::DIALECT {
+        Dialect::Postgres => {
+            s.sql("SELECT COUNT(*) FROM pg_catalog.pg_attribute WHERE NOT attisdropped AND attrelid = ");
+            regclass(&mut s, t);
+            s.sql(" AND attname = ").text(column);
+        }
+        Dialect::Sqlite => {
+            s.sql("SELECT COUNT(*) FROM pragma_table_info(")
+                .text(t.name);
+            if let Some(schema) = t.schema {
+                s.sql(", ").text(schema);
+            }
+            s.sql(") WHERE name = ").text(column);
+        }
+        Dialect::Mysql => {
+            s.sql("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ");
+            mysql_schema(&mut s, t);
+            s.sql(" AND TABLE_NAME = ").text(t.name);
+            s.sql(" AND COLUMN_NAME = ").text(column);
+        }
+    }
+    s
+}
+
 /// One row per key column of each B-tree index of table `t` (an existing one): the index's
 /// name, the column's position, the column's name (`NULL` for an expression or a column
 /// prefix) and the index's partial predicate (`NULL` when it has none), ordered by index and

@@ -8,6 +8,7 @@
 //!
 //! Each function returns the statement unsent; the engine runs it (`execute`, `load_scalar`).
 
+pub(crate) mod bookkeeping;
 pub(crate) mod builder;
 pub(crate) mod catalog;
 pub(crate) mod clauses;
@@ -17,10 +18,12 @@ mod remove;
 mod restore;
 mod soft_delete;
 
+pub(crate) use bookkeeping::{count_removed, deferred_counts, take_deferred, Taken};
 pub(crate) use export::{export_rows, Pick, Tree};
 pub(crate) use read::changeset_keys;
 pub(crate) use remove::{
-    count_live, count_protected, delete_seed, delete_where, mark_level, mark_seed, nullify_children,
+    count_live, count_protected, delete_seed, delete_where, mark_level, mark_seed,
+    nullify_children, protected_hidden_by, Detach, Doomed,
 };
 pub(crate) use restore::{lock_parents, restore_level, restore_row, retag, row_state};
 pub(crate) use soft_delete::{count_rows, hide_children, hide_root};

@@ -106,3 +106,39 @@ pub fn user(id: i64) -> User {
         deleted_at: None,
     }
 }
+
+pub fn client(id: i32) -> Client {
+    Client {
+        id,
+        name: String::new(),
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn contract(id: i32) -> Contract {
+    Contract {
+        id,
+        client_id: 0,
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn memo(id: i32) -> Memo {
+    Memo {
+        id,
+        client_id: 0,
+        deleted_at: None,
+        deletion_id: None,
+    }
+}
+
+pub fn order(id: i32) -> Order {
+    Order {
+        id,
+        client_id: 0,
+        deleted_at: None,
+        deletion_id: None,
+    }
+}

@@ -458,3 +458,50 @@ pub mod audit {
         Err(ctx.abort("the audit hook runs on the suites' diesel-async connections only"))
     }
 }
+
+/// The record after removals: orders cascade, contracts and memos protect (live or hidden),
+/// referrals are nullified from both ends.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = clients)]
+#[soft_delete(
+    cascade(orders::client_id),
+    protect(contracts::client_id, memos::client_id),
+    nullify(referrals::from_id, referrals::to_id)
+)]
+pub struct Client {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Cascaded from [`Client`]; nullifies the referrals naming it.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = orders)]
+#[soft_delete(nullify(referrals::order_id))]
+pub struct Order {
+    pub id: i32,
+    pub client_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Protects its client, through a real foreign key.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = contracts)]
+pub struct Contract {
+    pub id: i32,
+    pub client_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}
+
+/// Protects its client, without a foreign key.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDeletable)]
+#[diesel(table_name = memos)]
+pub struct Memo {
+    pub id: i32,
+    pub client_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deletion_id: Option<i64>,
+}

@@ -257,6 +257,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The record after removals: a client's orders cascade; its contracts (with a real foreign
+    /// key) and memos (without one) protect it, hidden or not; referrals are nullified through
+    /// three edges at two levels.
+    clients (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Cascaded from clients; nullifies `referrals.order_id`.
+    orders (id) {
+        id -> Integer,
+        client_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Protects clients through a real foreign key.
+    contracts (id) {
+        id -> Integer,
+        client_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Protects clients without a foreign key in the schema.
+    memos (id) {
+        id -> Integer,
+        client_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deletion_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// No model: nullified from clients (`from_id`, `to_id`) and from orders (`order_id`).
+    referrals (id) {
+        id -> Integer,
+        from_id -> Nullable<Integer>,
+        to_id -> Nullable<Integer>,
+        order_id -> Nullable<Integer>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors,
     posts,
@@ -283,7 +335,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     bookmarks,
     ledgers,
     ledger_lines,
-    audit_log
+    audit_log,
+    clients,
+    orders,
+    contracts,
+    memos,
+    referrals
 );
 
 /// `CREATE TABLE` statements of the tables beyond the blog, with the placeholders of
@@ -342,6 +399,15 @@ CREATE TABLE ledger_lines (id {pk}, ledger_id INTEGER NOT NULL, deleted_at {ts},
     FOREIGN KEY (ledger_id) REFERENCES ledgers (id));
 CREATE TABLE audit_log (id {pk}, event VARCHAR(200) NOT NULL, changeset_id BIGINT,
     touched BIGINT NOT NULL);
+CREATE TABLE clients (id {pk}, name VARCHAR(200) NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE orders (id {pk}, client_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (client_id) REFERENCES clients (id));
+CREATE TABLE contracts (id {pk}, client_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT,
+    FOREIGN KEY (client_id) REFERENCES clients (id));
+CREATE TABLE memos (id {pk}, client_id INTEGER NOT NULL, deleted_at {ts}, deletion_id BIGINT);
+CREATE TABLE referrals (id {pk}, from_id INTEGER, to_id INTEGER, order_id INTEGER,
+    FOREIGN KEY (from_id) REFERENCES clients (id), FOREIGN KEY (to_id) REFERENCES clients (id),
+    FOREIGN KEY (order_id) REFERENCES orders (id));
 CREATE INDEX posts_deletion_id ON posts (deletion_id);
 CREATE INDEX comments_deletion_id ON comments (deletion_id);
 ";
