@@ -100,7 +100,7 @@ pub use meta::{
 };
 pub use model::{KeyFilter, SoftDelete};
 pub use options::{DeleteOptions, EraseOptions, PurgeOptions, RedactOptions, RestoreOptions};
-pub use record::{Changeset, ChangesetFilter, ChangesetRows, Erasure, MAX_TEXT_BYTES};
+pub use record::{Changeset, ChangesetFilter, ChangesetRows, Erasure, MAX_PAGE, MAX_TEXT_BYTES};
 pub use report::{PurgeReport, RestoreReport, TableCounts};
 pub use table::{is_deleted, is_live, CascadeTarget, IsDeleted, IsLive, SoftDeleteTable};
 pub use table_name::{ColumnsRef, TableName, TableRef};
