@@ -39,6 +39,8 @@ mod policies;
 mod qualified;
 #[path = "reads.rs"]
 mod reads;
+#[path = "records.rs"]
+mod records;
 #[path = "single_table.rs"]
 mod single_table;
 #[cfg(feature = "async")]

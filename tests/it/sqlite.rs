@@ -37,6 +37,8 @@ mod panics;
 mod policies;
 #[path = "reads.rs"]
 mod reads;
+#[path = "records.rs"]
+mod records;
 #[path = "single_table.rs"]
 mod single_table;
 #[cfg(feature = "async")]
