@@ -357,7 +357,10 @@ pub trait ErasureStore: sealed::Record {
     fn list<C: SoftDeleteAsyncConnection>(
         conn: &mut C,
     ) -> impl Future<Output = Result<Vec<Erasure>, SoftDeleteError>> + Send {
-        Self::list_page(conn, None, i64::MAX)
+        async move {
+            let mut e = engine::Awaiting::new(conn);
+            engine::records::list_erasures(&mut e, None, None).await
+        }
     }
 
     /// [`crate::ErasureStore::list_page`], awaited.
@@ -368,7 +371,7 @@ pub trait ErasureStore: sealed::Record {
     ) -> impl Future<Output = Result<Vec<Erasure>, SoftDeleteError>> + Send {
         async move {
             let mut e = engine::Awaiting::new(conn);
-            engine::records::list_erasures(&mut e, before_id, limit).await
+            engine::records::list_erasures(&mut e, before_id, Some(limit)).await
         }
     }
 }

@@ -110,11 +110,16 @@ pub trait ErasureStore: sealed::Record {
     /// Every erasure record, newest first (what an admin screen lists beside the trash bin).
     /// Erasures are rare; page with [`ErasureStore::list_page`] when they are not.
     fn list<C: SoftDeleteConnection>(conn: &mut C) -> Result<Vec<Erasure>, SoftDeleteError> {
-        Self::list_page(conn, None, i64::MAX)
+        engine::block_on(engine::records::list_erasures(
+            &mut engine::Blocking(conn),
+            None,
+            None,
+        ))
     }
 
     /// At most `limit` erasure records with an id below `before_id` (`None`: from the newest),
-    /// newest first.
+    /// newest first. `limit` is 0 to [`MAX_PAGE`](crate::MAX_PAGE); any other is refused with
+    /// [`SoftDeleteError::InvalidInput`] before any statement.
     fn list_page<C: SoftDeleteConnection>(
         conn: &mut C,
         before_id: Option<i64>,
@@ -123,7 +128,7 @@ pub trait ErasureStore: sealed::Record {
         engine::block_on(engine::records::list_erasures(
             &mut engine::Blocking(conn),
             before_id,
-            limit,
+            Some(limit),
         ))
     }
 }

@@ -101,7 +101,7 @@ pub use meta::{
 pub use model::{KeyFilter, SoftDelete};
 pub use options::{DeleteOptions, EraseOptions, PurgeOptions, RedactOptions, RestoreOptions};
 pub use record::{
-    Changeset, ChangesetFilter, ChangesetRows, ChangesetState, Erasure, MAX_TEXT_BYTES,
+    Changeset, ChangesetFilter, ChangesetRows, ChangesetState, Erasure, MAX_PAGE, MAX_TEXT_BYTES,
 };
 pub use report::{Deferred, PurgeReport, RestoreReport, TableCounts};
 pub use table::{is_deleted, is_live, CascadeTarget, IsDeleted, IsLive, SoftDeleteTable};

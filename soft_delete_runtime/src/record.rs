@@ -15,6 +15,36 @@ use crate::schema::{soft_delete_changesets, soft_delete_erasures};
 /// [`SoftDeleteError::InvalidInput`] before any statement runs, never truncated.
 pub const MAX_TEXT_BYTES: usize = 65_535;
 
+/// The largest page size [`Changeset::list`](crate::ChangesetStore::list) and
+/// [`Erasure::list_page`](crate::ErasureStore::list_page) take: 10,000 records.
+///
+/// A page is read by one statement and held in memory whole, and the record grows with every
+/// operation, so a size above any screen's page is a way to load it all by accident. Ten
+/// thousand is far above what a screen shows and still a few megabytes of changesets. A
+/// `limit` above it, or below 0, is refused with [`SoftDeleteError::InvalidInput`] before any
+/// statement runs; 0 is a valid, empty page. To read further, page on with `before_id`
+/// (keyset paging reaches every record); [`Erasure::list`](crate::ErasureStore::list) returns
+/// every erasure record at once.
+pub const MAX_PAGE: i64 = 10_000;
+
+/// Refuses a page size outside `0..=MAX_PAGE` (SQLite reads a negative `LIMIT` as "no limit",
+/// PostgreSQL refuses it with a database error), naming the argument `field`.
+pub(crate) fn check_limit(field: &'static str, limit: i64) -> Result<(), SoftDeleteError> {
+    let problem = if limit < 0 {
+        "a page size cannot be negative"
+    } else if limit > MAX_PAGE {
+        "a page holds at most `MAX_PAGE` records"
+    } else {
+        return Ok(());
+    };
+    Err(SoftDeleteError::InvalidInput {
+        message: format!(
+            "`{field}` is {limit}: {problem}; pass 0 to {MAX_PAGE} and read the next page with \
+             `before_id` (the id of the last record of this page)"
+        ),
+    })
+}
+
 /// Refuses text the record cannot store the same way on every backend: a NUL character
 /// (PostgreSQL cannot store one in `TEXT`) or more than [`MAX_TEXT_BYTES`] bytes.
 pub(crate) fn check_text(field: &'static str, value: Option<&str>) -> Result<(), SoftDeleteError> {
@@ -164,9 +194,10 @@ pub struct ChangesetFilter {
     pub until: Option<NaiveDateTime>,
     /// Only changesets in this state; `None`: all of them.
     pub state: Option<ChangesetState>,
-    /// Keyset paging: only changesets with an id below this one.
+    /// Keyset paging: only changesets with an id below this one (any id; none below 1 exist).
     pub before_id: Option<i64>,
-    /// Page size (default 50).
+    /// Page size, 0 to [`MAX_PAGE`] (default 50); any other value is refused with
+    /// [`SoftDeleteError::InvalidInput`]. 0 is an empty page.
     pub limit: i64,
 }
 
@@ -230,7 +261,8 @@ impl ChangesetFilter {
         self.before_id = Some(id);
         self
     }
-    /// Page size.
+    /// Page size, 0 to [`MAX_PAGE`]: [`Changeset::list`](crate::ChangesetStore::list) refuses
+    /// any other with [`SoftDeleteError::InvalidInput`], before any statement.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = limit;
         self

@@ -42,6 +42,8 @@ mod qualified;
 mod reads;
 #[path = "record_truth.rs"]
 mod record_truth;
+#[path = "records.rs"]
+mod records;
 #[path = "single_table.rs"]
 mod single_table;
 #[cfg(feature = "async")]

@@ -39,6 +39,8 @@ mod policies;
 mod reads;
 #[path = "record_truth.rs"]
 mod record_truth;
+#[path = "records.rs"]
+mod records;
 #[path = "single_table.rs"]
 mod single_table;
 #[cfg(feature = "async")]

@@ -6,6 +6,7 @@
 //! instantiated per backend by `backend_ops!`, because the `FromSql`/`ToSql` bounds they need can
 //! only be proved for a concrete backend.
 
+mod exact;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
@@ -399,6 +400,7 @@ macro_rules! changeset_ops {
         ) -> diesel::QueryResult<u64> {
             use crate::schema::soft_delete_changesets as t;
             use crate::schema::soft_delete_erasures as e;
+            use crate::backend::exact::exact_eq;
             use diesel::dsl::case_when;
             use diesel::prelude::*;
             use $run;
@@ -406,19 +408,23 @@ macro_rules! changeset_ops {
             let old = o.actor.as_str();
             let new = || o.replacement.as_deref().into_sql::<Nullable<Text>>();
             let null = || None::<&str>.into_sql::<Nullable<Text>>();
-            let mine = t::table.filter(t::actor.eq(old).or(t::restored_by.eq(old)));
-            let actor = t::actor.eq(case_when(t::actor.eq(old), new()).otherwise(t::actor));
+            // Byte for byte (`exact_eq`), not under MySQL's collations: only this person's.
+            let by_old = || exact_eq(t::actor, old);
+            let restored_by_old = exact_eq(t::restored_by, old);
+            let mine = t::table.filter(by_old().or(restored_by_old));
+            let actor = t::actor.eq(case_when(by_old(), new()).otherwise(t::actor));
             let restored_by = t::restored_by
-                .eq(case_when(t::restored_by.eq(old), new()).otherwise(t::restored_by));
+                .eq(case_when(restored_by_old, new()).otherwise(t::restored_by));
+            let theirs = || e::table.filter(exact_eq(e::actor, old));
             let (changesets, erasures) = if o.clear_reasons {
                 // `reason` first: MySQL evaluates a `SET` list left to right, so a later
                 // assignment would see the rewritten `actor`.
-                let reason = t::reason.eq(case_when(t::actor.eq(old), null()).otherwise(t::reason));
+                let reason = t::reason.eq(case_when(by_old(), null()).otherwise(t::reason));
                 let c = diesel::update(mine)
                     .set((reason, actor, restored_by))
                     .execute(conn)
                     $($aw)*?;
-                let e = diesel::update(e::table.filter(e::actor.eq(old)))
+                let e = diesel::update(theirs())
                     .set((e::reason.eq(null()), e::actor.eq(new())))
                     .execute(conn)
                     $($aw)*?;
@@ -428,7 +434,7 @@ macro_rules! changeset_ops {
                     .set((actor, restored_by))
                     .execute(conn)
                     $($aw)*?;
-                let e = diesel::update(e::table.filter(e::actor.eq(old)))
+                let e = diesel::update(theirs())
                     .set(e::actor.eq(new()))
                     .execute(conn)
                     $($aw)*?;
@@ -448,10 +454,10 @@ macro_rules! changeset_ops {
                 .select(crate::record::Changeset::as_select())
                 .into_boxed::<Self>();
             if let Some(a) = &f.actor {
-                q = q.filter(t::actor.eq(a.clone()));
+                q = q.filter(crate::backend::exact::exact_eq(t::actor, a.clone()));
             }
             if let Some(r) = &f.root_table {
-                q = q.filter(t::root_table.eq(r.clone()));
+                q = q.filter(crate::backend::exact::exact_eq(t::root_table, r.clone()));
             }
             if let Some(s) = f.since {
                 q = q.filter(t::created_at.ge(s));

@@ -14,8 +14,8 @@ use diesel::sql_types::BoolOrNullableBool;
 use soft_delete_runtime::marker::TimestampedStrategy;
 use soft_delete_runtime::{
     Changeset, ChangesetFilter, ChangesetRows, DeleteOptions, EraseOptions, Erasure, KeyFilter,
-    PurgeOptions, PurgeReport, RestoreOptions, RestoreReport, SoftDelete, SoftDeleteError,
-    SoftDeleteTable, TableCounts,
+    PurgeOptions, PurgeReport, RedactOptions, RestoreOptions, RestoreReport, SoftDelete,
+    SoftDeleteError, SoftDeleteTable, TableCounts,
 };
 
 use super::{Conn, Db};
@@ -98,6 +98,12 @@ pub trait Api: Sized {
     fn list_changesets(&mut self, filter: &ChangesetFilter) -> Result<Vec<Changeset>>;
     /// `Changeset::rows`.
     fn changeset_rows(&mut self, id: i64) -> Result<Vec<ChangesetRows>>;
+    /// `Changeset::redact_actor_with`.
+    fn redact_actor_with(&mut self, options: &RedactOptions) -> Result<u64>;
+    /// `Erasure::list`.
+    fn list_erasures(&mut self) -> Result<Vec<Erasure>>;
+    /// `Erasure::list_page`.
+    fn list_erasures_page(&mut self, before_id: Option<i64>, limit: i64) -> Result<Vec<Erasure>>;
 }
 
 /// The synchronous API on one connection, which setup and reads share.
@@ -175,6 +181,15 @@ impl Api for SyncApi {
     fn changeset_rows(&mut self, id: i64) -> Result<Vec<ChangesetRows>> {
         <Changeset as soft_delete_runtime::ChangesetStore>::rows(&mut self.0, id)
     }
+    fn redact_actor_with(&mut self, options: &RedactOptions) -> Result<u64> {
+        <Changeset as soft_delete_runtime::ChangesetStore>::redact_actor_with(&mut self.0, options)
+    }
+    fn list_erasures(&mut self) -> Result<Vec<Erasure>> {
+        <Erasure as soft_delete_runtime::ErasureStore>::list(&mut self.0)
+    }
+    fn list_erasures_page(&mut self, before_id: Option<i64>, limit: i64) -> Result<Vec<Erasure>> {
+        <Erasure as soft_delete_runtime::ErasureStore>::list_page(&mut self.0, before_id, limit)
+    }
 }
 
 #[cfg(feature = "async")]
@@ -183,7 +198,7 @@ pub use asynchronous::AsyncApi;
 #[cfg(feature = "async")]
 mod asynchronous {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
-    use soft_delete_runtime::asynchronous::{ChangesetStore, SoftDelete};
+    use soft_delete_runtime::asynchronous::{ChangesetStore, ErasureStore, SoftDelete};
     use soft_delete_runtime::backend::Dialect;
 
     use super::super::AsyncConn;
@@ -318,6 +333,19 @@ mod asynchronous {
         }
         fn changeset_rows(&mut self, id: i64) -> Result<Vec<ChangesetRows>> {
             self.run(|c| <Changeset as ChangesetStore>::rows(c, id))
+        }
+        fn redact_actor_with(&mut self, options: &RedactOptions) -> Result<u64> {
+            self.run(|c| <Changeset as ChangesetStore>::redact_actor_with(c, options))
+        }
+        fn list_erasures(&mut self) -> Result<Vec<Erasure>> {
+            self.run(<Erasure as ErasureStore>::list)
+        }
+        fn list_erasures_page(
+            &mut self,
+            before_id: Option<i64>,
+            limit: i64,
+        ) -> Result<Vec<Erasure>> {
+            self.run(|c| <Erasure as ErasureStore>::list_page(c, before_id, limit))
         }
     }
 }

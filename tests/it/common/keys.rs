@@ -133,12 +133,3 @@ pub fn memo(id: i32) -> Memo {
         deletion_id: None,
     }
 }
-
-pub fn order(id: i32) -> Order {
-    Order {
-        id,
-        client_id: 0,
-        deleted_at: None,
-        deletion_id: None,
-    }
-}
