@@ -26,8 +26,13 @@ pub fn check<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<Model<'a>> {
         table: &input.table,
         primary_key: primary_key?,
         marker: marker?.0.clone(),
+        marker_span: marker_span(input, marker?.0),
         strategy: strategy?,
         deletion_id: deletion_id.cloned(),
+        deletion_id_span: deletion_id.map(|field| match &input.attrs.deletion_id {
+            Some(key) => key.value.span(),
+            None => field.ident.span(),
+        }),
         cascade: input.attrs.cascade.as_ref().map_or(&[], |c| &c.value),
         protect: input.attrs.protect.as_ref().map_or(&[], |p| &p.value),
         nullify: input.attrs.nullify.as_ref().map_or(&[], |n| &n.value),
@@ -195,6 +200,14 @@ fn check_marker_field<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Option<(&'a Field,
         cx.error_at(col.span(), msg);
     }
     field.map(|f| (f, flag))
+}
+
+/// Where the model names its marker column: `deleted_at = col` / `deleted = col`, else the field.
+fn marker_span(input: &Input<'_>, field: &Field) -> proc_macro2::Span {
+    match input.attrs.marker.as_ref().map(|m| &m.value) {
+        Some(MarkerKey::Timestamp(col) | MarkerKey::Flag(col)) => col.span(),
+        None => field.ident.span(),
+    }
 }
 
 /// The marker field's type picks the strategy: `bool` for a flag, else a nullable timestamp.

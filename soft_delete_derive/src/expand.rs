@@ -28,20 +28,23 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
         Strategy::TimestampTz => quote!(#rt::marker::TimestampTz),
         Strategy::Flag => quote!(#rt::marker::Flag),
     };
+    // The kind as the derive read it from the field's type: a marker column the strategy does
+    // not fit is reported once, where the strategy meets the column.
+    let marker_kind = match model.strategy {
+        Strategy::Timestamp => quote!(#rt::MarkerKind::Timestamp),
+        Strategy::TimestampTz => quote!(#rt::MarkerKind::TimestampTz),
+        Strategy::Flag => quote!(#rt::MarkerKind::Flag),
+    };
 
     let (deletion_id_meta, cascade_target) = match &model.deletion_id {
         Some(d) => {
             let col = &d.column;
             (
                 quote!(::core::option::Option::Some(<#table::#col as #diesel::Column>::NAME)),
-                quote! {
-                    impl #rt::CascadeTarget for #table::table {
-                        type DeletionId = #table::#col;
-                    }
-                },
+                Some(quote!(#table::#col)),
             )
         }
-        None => (quote!(::core::option::Option::None), quote!()),
+        None => (quote!(::core::option::Option::None), None),
     };
 
     // `new::<first column, (all columns,)>()`: an error about the child table points at the
@@ -75,11 +78,22 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
     let table_impls = if let Some(span) = model.table_declared {
         declared_checks(model, &strategy, span)
     } else {
-        quote! {
-            impl #rt::SoftDeleteTable for #table::table {
+        // Spanned at the table's name, whole (an item's span runs from its first token to its
+        // last): over another crate's table these impls are the orphan-rule error (E0117) that
+        // `table_declared` avoids, and it points there.
+        let span = model.table.span;
+        let cascade_target = cascade_target.map(|deletion_id| {
+            quote_spanned! {span=>
+                impl ::soft_delete_runtime::CascadeTarget for #table::table {
+                    type DeletionId = #deletion_id;
+                }
+            }
+        });
+        quote_spanned! {span=>
+            impl ::soft_delete_runtime::SoftDeleteTable for #table::table {
                 type Marker = #table::#marker_col;
                 type Strategy = #strategy;
-                fn meta() -> &'static #rt::TableMeta {
+                fn meta() -> &'static ::soft_delete_runtime::TableMeta {
                     __soft_delete_meta()
                 }
             }
@@ -105,7 +119,7 @@ pub fn expand(model: &Model<'_>) -> TokenStream {
                 table: #rt::TableRef::of::<#table::table>(),
                 primary_key: &[#(<#table::#pk_cols as #diesel::Column>::NAME),*],
                 marker: <#table::#marker_col as #diesel::Column>::NAME,
-                marker_kind: <#strategy as #rt::marker::MarkerStrategy<#table::#marker_col>>::KIND,
+                marker_kind: #marker_kind,
                 deletion_id: #deletion_id_meta,
                 cascade: &[#(#cascade),*],
                 protect: &__SOFT_DELETE_PROTECT,
@@ -239,31 +253,75 @@ fn key_impls(
 }
 
 /// `table_declared`: the table's crate implements the table traits (`soft_delete_table!`);
-/// check that it did, with this model's marker and `deletion_id` columns.
+/// check that it did, with this model's marker and `deletion_id` columns, and that the marker
+/// field fits its column. Each broken rule is one error at the model's token that states it: a
+/// missing declaration at `table_declared` (and then nothing else about the declaration), another
+/// marker or `deletion_id` column at the model's key or field naming it, a marker field of the
+/// wrong type at that type.
 fn declared_checks(
     model: &Model<'_>,
     strategy: &TokenStream,
     span: proc_macro2::Span,
 ) -> TokenStream {
     let rt = quote!(::soft_delete_runtime);
+    let private = quote!(#rt::__private);
     let table = &model.table.path;
     let marker = &model.marker.column;
-    let deletion_id = match &model.deletion_id {
-        Some(d) => {
-            let col = &d.column;
-            quote!(#table::#col)
-        }
-        None => quote!(#rt::NoDeletionId),
+    // Aliases spanned where the model names each column: an error about a type argument
+    // points at the argument.
+    let marker_alias = quote_spanned! {model.marker_span=>
+        type __SoftDeleteMarker = #table::#marker;
     };
-    // One bound, so that a missing or different declaration is one error, at `table_declared`.
-    quote_spanned! {span=>
+    let marker_arg = quote_spanned!(model.marker_span=> __SoftDeleteMarker);
+    let field_span = syn::spanned::Spanned::span(&model.marker.ty);
+    let sql_type_alias = quote_spanned! {field_span=>
+        type __SoftDeleteMarkerSqlType =
+            <#table::#marker as #private::diesel::Expression>::SqlType;
+    };
+    let sql_type_arg = quote_spanned!(field_span=> __SoftDeleteMarkerSqlType);
+    let (deletion_id_bound, deletion_id_alias, deletion_id_arg) =
+        match (&model.deletion_id, model.deletion_id_span) {
+            (Some(field), Some(d_span)) => {
+                let col = &field.column;
+                (
+                    quote!(D: #private::SameDeletionId<<T as #rt::DeclaredTable>::DeletionId>,),
+                    quote_spanned!(d_span=> type __SoftDeleteDeletionId = #table::#col;),
+                    quote_spanned!(d_span=> __SoftDeleteDeletionId),
+                )
+            }
+            _ => (
+                quote!(<T as #rt::DeclaredTable>::DeletionId: #private::NoDeletionIdDeclared,),
+                TokenStream::new(),
+                quote!(#rt::NoDeletionId),
+            ),
+        };
+    // The call's first and last tokens at `table_declared` too: an unmet bound on `T` is
+    // reported on the whole call.
+    let table_alias = quote_spanned!(span=> type __SoftDeleteTable = #table::table;);
+    let table_arg = quote_spanned!(span=> __SoftDeleteTable);
+    let declared = quote_spanned!(span=> __soft_delete_declared::<);
+    let end = quote_spanned!(span=> >);
+    quote! {
         const _: fn() = || {
-            fn __soft_delete_declared<T, M, S, D>()
+            #table_alias
+            #marker_alias
+            #sql_type_alias
+            #deletion_id_alias
+            // One function: a table without the declaration is one error, about that.
+            fn __soft_delete_declared<T, M, D>()
             where
-                T: #rt::DeclaredTable<Marker = M, Strategy = S, DeletionId = D>,
+                T: #rt::DeclaredTable,
+                M: #private::SameMarker<<T as #rt::SoftDeleteTable>::Marker>,
+                #deletion_id_bound
             {
             }
-            let _ = __soft_delete_declared::<#table::table, #table::#marker, #strategy, #deletion_id>;
+            let _ = #declared #table_arg, #marker_arg, #deletion_id_arg #end;
+            fn __soft_delete_marker_field<ST, C, S>()
+            where
+                ST: #private::MarkerField<C, S>,
+            {
+            }
+            let _ = __soft_delete_marker_field::<#sql_type_arg, __SoftDeleteMarker, #strategy>;
         };
     }
 }

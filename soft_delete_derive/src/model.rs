@@ -23,6 +23,9 @@ pub struct Table {
     /// Path of the Diesel table module (`posts`, `crate::schema::posts`). The table's SQL name
     /// is Diesel's to say (`#[sql_name]`, a schema): the runtime reads it from the table type.
     pub path: Path,
+    /// The module's name as written (`posts`), or the struct's name when it is inferred: where
+    /// an error about the table type points.
+    pub span: proc_macro2::Span,
 }
 
 /// The input as parsed, before any rule is checked.
@@ -45,8 +48,14 @@ pub struct Model<'a> {
     /// The key's fields, in key order (one for a single-column key).
     pub primary_key: Vec<Field>,
     pub marker: Field,
+    /// Where the model names its marker column: the column in `deleted_at = col` /
+    /// `deleted = col`, else the field.
+    pub marker_span: proc_macro2::Span,
     pub strategy: Strategy,
     pub deletion_id: Option<Field>,
+    /// Where the model names its `deletion_id` column: the column in `deletion_id = col`, else
+    /// the field.
+    pub deletion_id_span: Option<proc_macro2::Span>,
     pub cascade: &'a [Fk],
     pub protect: &'a [Fk],
     pub nullify: &'a [Fk],
@@ -152,7 +161,13 @@ fn field(f: &syn::Field) -> Option<Field> {
 /// `#[diesel(table_name = ...)]`, else the name Diesel infers from the struct's.
 fn table(ident: &Ident, diesel: &DieselAttrs) -> Table {
     match &diesel.table_name {
-        Some(path) => Table { path: path.clone() },
+        Some(path) => Table {
+            path: path.clone(),
+            span: path
+                .segments
+                .last()
+                .map_or_else(|| ident.span(), |s| s.ident.span()),
+        },
         None => {
             let name = infer_table_name(ident);
             // A keyword (`struct A` → `as`) needs `r#`; nothing here may panic.
@@ -162,6 +177,7 @@ fn table(ident: &Ident, diesel: &DieselAttrs) -> Table {
             module.set_span(ident.span());
             Table {
                 path: Path::from(module),
+                span: ident.span(),
             }
         }
     }

@@ -131,6 +131,23 @@ fn a_view_of_another_model_states_no_table_facts() {
 }
 
 #[test]
+fn a_table_declared_model_checks_the_declaration_and_implements_nothing_on_the_table() {
+    let out = expand(quote::quote! {
+        #[derive(Queryable, Selectable, SoftDeletable)]
+        #[diesel(table_name = schema::posts)]
+        #[soft_delete(table_declared, deleted_at = removed_at, cascade(schema::comments::post_id))]
+        struct Post {
+            id: i32,
+            removed_at: Option<NaiveDateTime>,
+            deletion_id: Option<i64>,
+        }
+    });
+    assert!(!out.contains("SoftDeleteTable for"), "{out}");
+    assert!(!out.contains("CascadeTarget for"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn an_error_comes_with_stub_impls_only() {
     insta::assert_snapshot!(expand(quote::quote! {
         #[derive(SoftDeletable)]

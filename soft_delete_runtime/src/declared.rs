@@ -4,13 +4,16 @@
 //! ([`soft_delete_table!`](crate::soft_delete_table)), and the model says
 //! `#[soft_delete(table_declared)]`.
 //!
-//! The line states what the table's type must carry (the marker and `deletion_id` columns);
-//! the rest of the table's facts (key, edges, hooks) stay on the model, whose derive registers
-//! them. `meta()` finds them in the registry by the table's identity.
+//! The line states what the table's type must carry (the marker and `deletion_id` columns,
+//! whose SQL types it checks as the derive checks a model's fields); the rest of the table's
+//! facts (key, edges, hooks) stay on the model, whose derive registers them and checks that
+//! the model names the declared columns (the hidden traits below carry those errors' wording).
+//! `meta()` finds the facts in the registry by the table's identity.
 
 use std::sync::OnceLock;
 
 use diesel::query_builder::QueryFragment;
+use diesel::sql_types::{BigInt, Nullable};
 use diesel::Column;
 
 use crate::hooks::{HookFns, SoftDeleteHooks};
@@ -34,6 +37,62 @@ pub trait DeclaredTable: SoftDeleteTable {
 /// The [`DeclaredTable::DeletionId`] of a table declared without a `deletion_id` column.
 #[derive(Debug, Clone, Copy)]
 pub struct NoDeletionId;
+
+/// A `deletion_id` column's SQL type, `Self`, is `Nullable<BigInt>` (checked by
+/// `soft_delete_table!` for its third argument, `Col`), as the derive checks a model's
+/// `deletion_id` field.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the `deletion_id` column must be `Nullable<BigInt>` (a field `Option<i64>`), but `{Col}` is `{Self}`",
+    label = "the third argument names the `deletion_id` column, into which a cascade writes changeset ids",
+    note = "name a nullable `BigInt` column as the third argument of `soft_delete_table!(<table>, <marker column>, <deletion_id column>)`, or leave the third argument out when the table has no such column (then no cascade reaches it)"
+)]
+pub trait DeletionIdSqlType<Col> {
+    /// `Col`.
+    type Column;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Col> DeletionIdSqlType<Col> for Nullable<BigInt> {
+    type Column = Col;
+}
+
+/// A `table_declared` model's marker column, `Self`, is the one its table's
+/// `soft_delete_table!` line declares, `Declared` (checked by the derive).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "this model's marker column is `{Self}`, but the `soft_delete_table!` line of its table declares `{Declared}`",
+    label = "the model's marker column",
+    note = "a table has one marker: name the declared column on the model, `#[soft_delete(deleted_at = <column>)]` (`deleted = <column>` for a `Bool` flag) with a field over it, or change the second argument of the `soft_delete_table!` line"
+)]
+pub trait SameMarker<Declared> {}
+
+impl<M> SameMarker<M> for M {}
+
+/// A `table_declared` model's `deletion_id` column, `Self`, is the one its table's
+/// `soft_delete_table!` line declares, `Declared` (checked by the derive).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "this model's `deletion_id` column is `{Self}`, but the `soft_delete_table!` line of its table declares `{Declared}`",
+    label = "the model's `deletion_id` column",
+    note = "name the same column in both places: the third argument of `soft_delete_table!(<table>, <marker column>, <deletion_id column>)` (`NoDeletionId`: the line names none), and a field over it on the model (`#[soft_delete(deletion_id = <column>)]` when it is not named `deletion_id`)"
+)]
+pub trait SameDeletionId<Declared> {}
+
+impl<D> SameDeletionId<D> for D {}
+
+/// The `deletion_id` column a `table_declared` model without one finds declared, `Self`: none,
+/// [`NoDeletionId`] (checked by the derive).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the `soft_delete_table!` line of this model's table declares the `deletion_id` column `{Self}`, but the model has no field over it",
+    label = "the model's table is declared with a `deletion_id` column",
+    note = "add `deletion_id: Option<i64>` to the model (`#[soft_delete(deletion_id = <column>)]` when the field has another name), or leave the third argument out of the `soft_delete_table!` line"
+)]
+pub trait NoDeletionIdDeclared {}
+
+#[diagnostic::do_not_recommend]
+impl NoDeletionIdDeclared for NoDeletionId {}
 
 /// The facts of one declared table, found once (emitted by `soft_delete_table!`).
 #[doc(hidden)]
@@ -92,8 +151,17 @@ impl Declared {
 /// soft_delete_runtime::soft_delete_table!(posts, deleted_at, deletion_id);
 /// ```
 ///
-/// The arguments are the `table!` module, its marker column (a nullable timestamp, or a `Bool`
-/// flag) and, for a table cascades reach, its `deletion_id` column.
+/// The arguments are the `table!` module, its marker column and, for a table cascades reach,
+/// its `deletion_id` column. They are checked as the derive checks a model's fields, each a
+/// compile error on the line that says what to write instead:
+/// - the marker column is `Nullable<Timestamp>` or `Nullable<Timestamptz>`
+///   (`Nullable<TimestamptzSqlite>` on SQLite), or a `Bool` flag; the strategy follows its SQL
+///   type;
+/// - the `deletion_id` column is `Nullable<BigInt>`.
+///
+/// A `table_declared` model of the table must name the same marker and `deletion_id` columns
+/// (or, for a line without a `deletion_id`, have none), with field types that fit them; each
+/// difference is one compile error on the model's key or field, naming the declared column.
 #[macro_export]
 macro_rules! soft_delete_table {
     ($table:ident, $marker:ident $(,)?) => {
@@ -107,7 +175,11 @@ macro_rules! soft_delete_table {
             <$table::$deletion_id as $crate::__private::diesel::Column>::NAME
         ));
         impl $crate::CascadeTarget for $table::table {
-            type DeletionId = $table::$deletion_id;
+            // The column itself, once its SQL type is checked: a cascade writes changeset ids
+            // into it, so it is `Nullable<BigInt>`, as the derive requires `Option<i64>` of a
+            // model's field. Another type is the one error here, `DeletionIdSqlType`'s.
+            type DeletionId = <<$table::$deletion_id as $crate::__private::diesel::Expression>::SqlType
+                as $crate::__private::DeletionIdSqlType<$table::$deletion_id>>::Column;
         }
         impl $crate::DeclaredTable for $table::table {
             type DeletionId = $table::$deletion_id;
@@ -116,8 +188,9 @@ macro_rules! soft_delete_table {
     (@impl $table:ident, $marker:ident, $deletion_id:expr) => {
         impl $crate::SoftDeleteTable for $table::table {
             type Marker = $table::$marker;
+            // A marker column of another SQL type is the one error here, `MarkerSqlType`'s.
             type Strategy = <<$table::$marker as $crate::__private::diesel::Expression>::SqlType
-                as $crate::marker::MarkerSqlType>::Strategy;
+                as $crate::marker::MarkerSqlType<$table::$marker>>::Strategy;
             fn meta() -> &'static $crate::TableMeta {
                 static DECLARED: $crate::__private::Declared = $crate::__private::Declared::new();
                 DECLARED.meta::<$table::table>($deletion_id)

@@ -130,7 +130,10 @@ pub mod prelude {
 /// Items the derive's generated code refers to. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::declared::Declared;
+    pub use crate::declared::{
+        Declared, DeletionIdSqlType, NoDeletionIdDeclared, SameDeletionId, SameMarker,
+    };
+    pub use crate::marker::MarkerField;
     pub use crate::registry::Registration;
     pub use diesel;
     pub use inventory;

@@ -69,33 +69,76 @@ impl<Col: Expression<SqlType = Bool>> MarkerStrategy<Col> for Flag {
 /// The strategy a marker column's SQL type implies, for tables declared with
 /// [`soft_delete_table!`](crate::soft_delete_table): `Nullable<Timestamp>` → [`Timestamp`],
 /// `Nullable<Timestamptz>` (PostgreSQL) or `Nullable<TimestamptzSqlite>` (SQLite) →
-/// [`TimestampTz`], `Bool` → [`Flag`].
+/// [`TimestampTz`], `Bool` → [`Flag`]. `Col` is the column, named in the error when its SQL type
+/// is none of these.
 #[diagnostic::on_unimplemented(
-    message = "a marker column must be `Nullable<Timestamp>`, `Nullable<Timestamptz>` or `Bool`, not `{Self}`",
-    note = "name the table's marker column in `soft_delete_table!(table, marker, deletion_id)`"
+    message = "the marker column must be `Nullable<Timestamp>` or `Nullable<Timestamptz>` (`Nullable<TimestamptzSqlite>` on SQLite), or `Bool` for a flag, but `{Col}` is `{Self}`",
+    label = "the second argument names the marker column",
+    note = "name the column that tells hidden rows from live ones as the second argument of `soft_delete_table!(<table>, <marker column>, <deletion_id column>)`: a nullable timestamp (NULL while the row is live) or a `Bool` flag"
 )]
-pub trait MarkerSqlType {
+pub trait MarkerSqlType<Col> {
     /// The strategy.
     type Strategy;
 }
 
-impl MarkerSqlType for diesel::sql_types::Nullable<diesel::sql_types::Timestamp> {
+// `do_not_recommend`: the error lists no impls, so it reads the same whatever backend features
+// are enabled.
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerSqlType<Col> for diesel::sql_types::Nullable<diesel::sql_types::Timestamp> {
     type Strategy = Timestamp;
 }
 
 #[cfg(feature = "postgres")]
-impl MarkerSqlType for diesel::sql_types::Nullable<diesel::sql_types::Timestamptz> {
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerSqlType<Col> for diesel::sql_types::Nullable<diesel::sql_types::Timestamptz> {
     type Strategy = TimestampTz;
 }
 
 #[cfg(feature = "sqlite")]
-impl MarkerSqlType for diesel::sql_types::Nullable<diesel::sql_types::TimestamptzSqlite> {
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerSqlType<Col> for diesel::sql_types::Nullable<diesel::sql_types::TimestamptzSqlite> {
     type Strategy = TimestampTz;
 }
 
-impl MarkerSqlType for Bool {
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerSqlType<Col> for Bool {
     type Strategy = Flag;
 }
+
+/// A model of a declared table reads its marker column `Col`, of SQL type `Self`, with a field
+/// whose type picks strategy `S`: `Option<NaiveDateTime>` a `Nullable<Timestamp>`,
+/// `Option<DateTime<Utc>>` a `Nullable<Timestamptz>` or `Nullable<TimestamptzSqlite>`, `bool`
+/// a `Bool` (checked by the derive of a `table_declared` model).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "this model's marker field does not fit its column `{Col}`, which is `{Self}`",
+    label = "the marker field",
+    note = "a `Nullable<Timestamp>` column takes `Option<NaiveDateTime>` and a `Nullable<Timestamptz>` (`Nullable<TimestamptzSqlite>` on SQLite) column takes `Option<DateTime<Utc>>`, under `#[soft_delete(deleted_at = column)]`; a `Bool` column takes `bool`, under `#[soft_delete(deleted = column)]`"
+)]
+pub trait MarkerField<Col, S> {}
+
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerField<Col, Timestamp>
+    for diesel::sql_types::Nullable<diesel::sql_types::Timestamp>
+{
+}
+
+#[cfg(feature = "postgres")]
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerField<Col, TimestampTz>
+    for diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>
+{
+}
+
+#[cfg(feature = "sqlite")]
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerField<Col, TimestampTz>
+    for diesel::sql_types::Nullable<diesel::sql_types::TimestamptzSqlite>
+{
+}
+
+#[diagnostic::do_not_recommend]
+impl<Col> MarkerField<Col, Flag> for Bool {}
 
 /// Strategies whose marker records *when* a row was hidden (needed by `purge`).
 #[diagnostic::on_unimplemented(
