@@ -115,7 +115,10 @@ pub(crate) fn count_removed<'a, DB: SoftDeleteBackend>(
 /// the restore (then cascade over the restored rows), and a soft delete already under way must
 /// finish first (then the parent reads hidden). A plain `SELECT` would read InnoDB's snapshot
 /// and could restore a child under a parent hidden meanwhile. (PostgreSQL locked the parents
-/// before, with `lock_parents`; SQLite has one writer at a time.)
+/// before, with `lock_parents`; SQLite has one writer at a time.) Not cached as a prepared
+/// statement there: once a cached locking `SELECT` had failed (a deadlock under concurrent
+/// writers), its next execution on that connection hung in libmariadb's `mysql_stmt_execute`
+/// with the server idle (seen with MariaDB 10.11 in `tests/it/concurrency.rs`).
 pub(crate) fn deferred_counts<DB: SoftDeleteBackend>(
     edge: Edge,
     child_did: &'static str,
@@ -124,7 +127,7 @@ pub(crate) fn deferred_counts<DB: SoftDeleteBackend>(
     let mut s = waiting_counts(edge, child_did, id);
     s.sql(" ORDER BY ").col(PARENT, edge.parent_did);
     if DB::DIALECT == Dialect::Mysql {
-        s.sql(" LOCK IN SHARE MODE");
+        s.sql(" LOCK IN SHARE MODE").uncached();
     }
     s
 }

@@ -24,6 +24,8 @@ pub(crate) enum Part<'a, DB> {
     Bool(bool),
     Time(MarkerKind, Instant),
     Fragment(&'a RowFilter<'a, DB>),
+    /// Tells Diesel not to cache the prepared statement.
+    Uncached,
 }
 
 /// One SQL statement under construction.
@@ -99,6 +101,11 @@ impl<'a, DB: SoftDeleteBackend> Stmt<'a, DB> {
     }
     pub(crate) fn time(&mut self, kind: MarkerKind, at: Instant) -> &mut Self {
         self.parts.push(Part::Time(kind, at));
+        self
+    }
+    /// Keeps the statement out of Diesel's prepared-statement cache.
+    pub(crate) fn uncached(&mut self) -> &mut Self {
+        self.parts.push(Part::Uncached);
         self
     }
     /// Appends the pieces of `other` (a sub-select built apart).
@@ -182,6 +189,7 @@ impl<DB: SoftDeleteBackend> QueryFragment<DB> for Stmt<'_, DB> {
                 Part::Bool(v) => DB::push_bool(&mut out, v)?,
                 Part::Time(kind, at) => DB::push_time(&mut out, *kind, at)?,
                 Part::Fragment(f) => f.walk_ast(out.reborrow())?,
+                Part::Uncached => out.unsafe_to_cache_prepared(),
             }
         }
         Ok(())
