@@ -309,6 +309,48 @@ fn nullified_rows_count_once_on<D: Api>() {
     );
 }
 
+/// An install from before `rows_removed` / `removed_at`: `migration::install` adds them (and
+/// again is harmless); a changeset whose rows went before the upgrade (here: by hand) restores to
+/// `NothingToRestore`, marking nothing.
+fn install_upgrades_an_old_record_table_on<D: Api>() {
+    let mut d: D = connect("upgrade");
+    seed_blog(d.conn());
+    let hidden = d.soft_delete(&keys::author(1)).expect("hide");
+    d.conn().batch_execute_ok(
+        "ALTER TABLE soft_delete_changesets DROP COLUMN removed_at;
+         ALTER TABLE soft_delete_changesets DROP COLUMN rows_removed;",
+    );
+    assert!(
+        d.find_changeset(hidden.id).is_err(),
+        "the old table lacks the columns"
+    );
+    soft_delete_runtime::migration::install(d.conn()).expect("upgrade");
+    soft_delete_runtime::migration::install(d.conn()).expect("again");
+    let record = d.find_changeset(hidden.id).expect("record");
+    assert_eq!(
+        (record.rows_affected, record.rows_removed, record.removed_at),
+        (7, 0, None)
+    );
+    // Rows removed behind the record's back (as before the upgrade): nothing to restore.
+    d.conn().batch_execute_ok(&format!(
+        "DELETE FROM comments WHERE deletion_id = {id};
+         DELETE FROM posts WHERE deletion_id = {id};
+         DELETE FROM authors WHERE deletion_id = {id};",
+        id = hidden.id
+    ));
+    let restore = d.restore_changeset(hidden.id);
+    assert!(
+        matches!(restore, Err(SoftDeleteError::NothingToRestore { id }) if id == hidden.id),
+        "{restore:?}"
+    );
+    assert_eq!(d.find_changeset(hidden.id).expect("record"), record);
+}
+
+#[test]
+fn install_upgrades_an_old_record_table() {
+    install_upgrades_an_old_record_table_on::<SyncApi>();
+}
+
 #[test]
 fn removal_empties_the_changeset() {
     removal_empties_the_changeset_on::<SyncApi>();
@@ -343,6 +385,11 @@ mod asynchronous {
     #[test]
     fn removal_empties_the_changeset() {
         removal_empties_the_changeset_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn install_upgrades_an_old_record_table() {
+        install_upgrades_an_old_record_table_on::<AsyncApi>();
     }
 
     #[test]
