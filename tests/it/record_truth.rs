@@ -272,6 +272,9 @@ fn protect_sees_hidden_children_on<D: Api>() {
     );
 }
 
+/// A referral: id, `from_id`, `to_id`, `order_id`.
+type Referral = (i32, Option<i32>, Option<i32>, Option<i32>);
+
 /// Erasing client 1 removes it and its order 1; referral 1 names the client twice and the order
 /// once (three `nullify` edges, two levels) and counts once; referral 2 names the client once,
 /// referral 3 the order once; referral 4 nothing.
@@ -294,7 +297,7 @@ fn nullified_rows_count_once_on<D: Api>() {
         (1, 1)
     );
     assert_eq!(erasure.nullified.get("referrals"), 3, "{erasure:?}");
-    let rows: Vec<(i32, Option<i32>, Option<i32>, Option<i32>)> = referrals::table
+    let rows: Vec<Referral> = referrals::table
         .order(referrals::id)
         .load(d.conn())
         .expect("referrals");
