@@ -14,62 +14,46 @@ pub(crate) async fn check<'a, E: Exec>(
     parent: &'static TableMeta,
     sel: impl Fn() -> Sel<'a, E::Backend>,
 ) -> Result<(), SoftDeleteError> {
-    for edge in parent.protect {
-        // A child table without a soft-delete model has only live rows.
-        let child = graph().table(edge.identity());
-        let live = e
-            .load_scalar(&statements::count_protected(
-                parent,
-                edge,
-                child,
-                sel(),
-                true,
-            ))
-            .await?;
-        refuse_live(edge.identity(), live)?;
-    }
-    Ok(())
+    check_edges(e, parent, sel, true).await
 }
 
 /// Fails with `Protected` when a protect edge of `parent` has any child, live or hidden, under
 /// the rows `sel` picks: what a hard delete, purge or erasure checks. A hidden child still exists
 /// and still names its parent; removing the parent would break its foreign key, or leave an
-/// orphan that a restore of its changeset would bring back. One statement per edge; the details
-/// of a refusal (how many are live, which changeset hides one) cost two more, only then.
+/// orphan that a restore of its changeset would bring back.
 pub(crate) async fn check_removal<'a, E: Exec>(
     e: &mut E,
     parent: &'static TableMeta,
     sel: impl Fn() -> Sel<'a, E::Backend>,
 ) -> Result<(), SoftDeleteError> {
+    check_edges(e, parent, sel, false).await
+}
+
+/// One count per protect edge of `parent` (of live children only when `live_only`); the details
+/// of a refusal (how many are live, which changeset hides one) cost two more, only then.
+async fn check_edges<'a, E: Exec>(
+    e: &mut E,
+    parent: &'static TableMeta,
+    sel: impl Fn() -> Sel<'a, E::Backend>,
+    live_only: bool,
+) -> Result<(), SoftDeleteError> {
     for edge in parent.protect {
+        // A child table without a soft-delete model has only live rows.
         let child = graph().table(edge.identity());
-        let all = e
-            .load_scalar(&statements::count_protected(
-                parent,
-                edge,
-                child,
-                sel(),
-                false,
-            ))
-            .await?;
-        if all == 0 {
+        let count = statements::count_protected(parent, edge, child, sel(), live_only);
+        let found = e.load_scalar(&count).await?;
+        if found == 0 {
             continue;
         }
-        let live = match child {
-            Some(_) => {
-                e.load_scalar(&statements::count_protected(
-                    parent,
-                    edge,
-                    child,
-                    sel(),
-                    true,
-                ))
-                .await?
+        let live = match (child, live_only) {
+            (Some(_), false) => {
+                let live = statements::count_protected(parent, edge, child, sel(), true);
+                e.load_scalar(&live).await?
             }
-            None => all,
+            _ => found,
         };
         let hidden_by = match child.and_then(|c| Some((c, c.deletion_id?))) {
-            Some((c, did)) if live < all => {
+            Some((c, did)) if live < found => {
                 let stmt = statements::protected_hidden_by(parent, edge, c, did, sel());
                 Some(e.load_scalar(&stmt).await?).filter(|id| *id > 0)
             }
@@ -78,7 +62,7 @@ pub(crate) async fn check_removal<'a, E: Exec>(
         return Err(SoftDeleteError::Protected {
             table: edge.identity(),
             live_children: live,
-            hidden_children: all - live,
+            hidden_children: found - live,
             hidden_by,
         });
     }
