@@ -384,9 +384,10 @@ impl From<SoftDeleteError> for AppError {
                  Change the email of the live member first, then restore again.",
             ),
             NotFound { .. } | ChangesetNotFound { .. } => AppError::gone(),
-            AlreadyRestored { .. } | AlreadyDeleted { .. } | NotDeleted { .. } => {
-                AppError::new(StatusCode::CONFLICT, e.to_string())
-            }
+            AlreadyRestored { .. }
+            | NothingToRestore { .. }
+            | AlreadyDeleted { .. }
+            | NotDeleted { .. } => AppError::new(StatusCode::CONFLICT, e.to_string()),
             Refused { message, .. } | Aborted { message, .. } => {
                 AppError::new(StatusCode::FORBIDDEN, message)
             }
