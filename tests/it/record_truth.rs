@@ -354,6 +354,41 @@ fn install_upgrades_an_old_record_table() {
     install_upgrades_an_old_record_table_on::<SyncApi>();
 }
 
+/// A model without `deletion_id` (bills) still records a changeset when a row is soft deleted,
+/// but no row names it: once the bill is removed for good, or restored through the row, the
+/// changeset has nothing left to restore, yet stays in the trash bin as `Restorable` (and
+/// `Changeset::restore` of it is `InvalidInput`) — a gap the model-based test found. Such a
+/// changeset names its row by `root_key`: the removal and the row's restore close it.
+fn changeset_of_a_model_without_deletion_id_leaves_the_trash_bin_on<D: Api>() {
+    let mut d: D = connect("no_deletion_id");
+    d.conn().batch_execute_ok(
+        "INSERT INTO members (id, name) VALUES (1, 'm');
+         INSERT INTO bills (id, member_id, amount) VALUES (1, 1, 10), (2, 1, 20);",
+    );
+    let removed = d.soft_delete(&keys::bill(1)).expect("settle bill 1");
+    d.hard_delete(&keys::bill(1)).expect("remove bill 1");
+    let restored = d.soft_delete(&keys::bill(2)).expect("settle bill 2");
+    d.restore(&keys::bill(2))
+        .expect("restore bill 2 through the row");
+    let trash = listed(&mut d, ChangesetFilter::new().restored(false));
+    assert!(
+        !trash.contains(&removed.id) && !trash.contains(&restored.id),
+        "the trash bin offers {trash:?}: changeset {} (its bill removed for good) and {} (its \
+         bill restored) have nothing left to restore; states {:?}, {:?}",
+        removed.id,
+        restored.id,
+        d.find_changeset(removed.id).map(|c| c.state()),
+        d.find_changeset(restored.id).map(|c| c.state()),
+    );
+    let removed = d.find_changeset(removed.id).expect("record");
+    assert_eq!(
+        (removed.state(), removed.rows_removed),
+        (ChangesetState::Removed, 1)
+    );
+    let restored = d.find_changeset(restored.id).expect("record");
+    assert_eq!(restored.state(), ChangesetState::Restored);
+}
+
 #[test]
 fn removal_empties_the_changeset() {
     removal_empties_the_changeset_on::<SyncApi>();
@@ -377,6 +412,11 @@ fn protect_sees_hidden_children() {
 #[test]
 fn nullified_rows_count_once() {
     nullified_rows_count_once_on::<SyncApi>();
+}
+
+#[test]
+fn changeset_of_a_model_without_deletion_id_leaves_the_trash_bin() {
+    changeset_of_a_model_without_deletion_id_leaves_the_trash_bin_on::<SyncApi>();
 }
 
 /// The same tests on the async API (feature `async`).
@@ -413,5 +453,10 @@ mod asynchronous {
     #[test]
     fn nullified_rows_count_once() {
         nullified_rows_count_once_on::<AsyncApi>();
+    }
+
+    #[test]
+    fn changeset_of_a_model_without_deletion_id_leaves_the_trash_bin() {
+        changeset_of_a_model_without_deletion_id_leaves_the_trash_bin_on::<AsyncApi>();
     }
 }

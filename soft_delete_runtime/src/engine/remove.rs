@@ -166,6 +166,14 @@ async fn remove_tree<E: Exec>(
             limit: seed.limit(),
         });
         nullify(e, detach.collect(), &[], None, &mut removal.nullified).await?;
+        if let [_] = meta.primary_key {
+            // Its changesets name their row by key: those of the rows going are closed. (A
+            // composite key's text form is JSON the database does not write the same way.)
+            let closed = statements::Closed::Removed(seed.sel(), seed.limit());
+            let at = Instant::new(now());
+            e.execute(&statements::close_row_changesets(meta, closed, at))
+                .await?;
+        }
         let n = e
             .execute(&statements::delete_seed(meta, seed.sel(), seed.limit()))
             .await?;

@@ -232,7 +232,7 @@ pub(crate) async fn restore_row<E: Exec>(
                 actor: op.actor,
             })?;
             super::transaction(e, Some(meta), async |e| {
-                restore_single(e, meta, key, op).await
+                restore_single(e, meta, key, key_text, op).await
             })
             .await
         }
@@ -240,11 +240,13 @@ pub(crate) async fn restore_row<E: Exec>(
     }
 }
 
-/// Restores one row that records no changeset.
+/// Restores one row that records no changeset, and closes as restored the changesets that name
+/// it by key (those of its soft deletes).
 async fn restore_single<E: Exec>(
     e: &mut E,
     meta: &'static TableMeta,
     key: &RowFilter<'_, E::Backend>,
+    key_text: &str,
     op: Op<'_>,
 ) -> Result<RestoreReport, SoftDeleteError> {
     op.hook(e, &meta.hooks, Hook::BeforeRestore, meta.identity(), None)
@@ -259,6 +261,12 @@ async fn restore_single<E: Exec>(
             table: meta.identity(),
         });
     }
+    let closed = statements::Closed::Restored {
+        key: key_text,
+        actor: op.actor,
+    };
+    e.execute(&statements::close_row_changesets(meta, closed, op.at))
+        .await?;
     op.hook(
         e,
         &meta.hooks,

@@ -39,6 +39,13 @@ pub(crate) enum Taken<'a, DB> {
     Rows(Sel<'a, DB>),
 }
 
+impl<DB> Clone for Closed<'_, DB> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<DB> Copy for Closed<'_, DB> {}
+
 impl<DB> Clone for Taken<'_, DB> {
     fn clone(&self) -> Self {
         *self
@@ -242,4 +249,114 @@ fn col<'s, 'a, DB: SoftDeleteBackend>(
     column: &'static str,
 ) -> &'s mut Stmt<'a, DB> {
     s.table_col(changesets(), column)
+}
+
+/// How the changesets of a table without `deletion_id` end: such a changeset names its one row
+/// only by `root_table` and `root_key` (a single-row soft delete).
+pub(crate) enum Closed<'a, DB> {
+    /// The row `key` (its text form) was restored through the row, by `actor`.
+    Restored {
+        key: &'a str,
+        actor: Option<&'a str>,
+    },
+    /// The rows whose key is among those `sel` picks (up to `limit`) are about to be removed;
+    /// only for a one-column key, whose text the database writes as `key_text` does.
+    Removed(Sel<'a, DB>, Option<i64>),
+}
+
+/// Closes the open changesets (neither restored nor removed) of `m`, a table without
+/// `deletion_id`, whose `root_key` names a row `closed` says has come back or is going:
+/// `UPDATE soft_delete_changesets SET restored_at = at, restored_by = actor | removed_at = at,
+/// rows_removed = rows_affected WHERE root_table = <m> AND restored_at IS NULL AND removed_at IS
+/// NULL AND root_key = key | root_key IN (SELECT CAST(pk AS TEXT) FROM m WHERE pk IN <keys>)`.
+/// Text is compared byte for byte on MySQL too (see [`exact`]).
+pub(crate) fn close_row_changesets<'a, DB: SoftDeleteBackend>(
+    m: &'static TableMeta,
+    closed: Closed<'a, DB>,
+    at: Instant,
+) -> Stmt<'a, DB> {
+    let mut s = clauses::update(changesets());
+    s.sql(" SET ");
+    match closed {
+        Closed::Restored { actor, .. } => {
+            s.ident(cs::restored_at::NAME).sql(" = ");
+            s.time(MarkerKind::Timestamp, at).sql(", ");
+            s.ident(cs::restored_by::NAME).sql(" = ");
+            match actor {
+                Some(actor) => s.text(actor),
+                None => s.sql("NULL"),
+            };
+        }
+        Closed::Removed(..) => {
+            s.ident(cs::removed_at::NAME).sql(" = ");
+            s.time(MarkerKind::Timestamp, at).sql(", ");
+            s.ident(cs::rows_removed::NAME).sql(" = ");
+            s.ident(cs::rows_affected::NAME);
+        }
+    }
+    s.sql(" WHERE ");
+    exact(&mut s, cs::root_table::NAME, |s| {
+        s.text(m.identity());
+    });
+    s.sql(" AND ")
+        .ident(cs::restored_at::NAME)
+        .sql(" IS NULL AND ");
+    s.ident(cs::removed_at::NAME).sql(" IS NULL AND ");
+    match closed {
+        Closed::Restored { key, .. } => exact(&mut s, cs::root_key::NAME, |s| {
+            s.text(key);
+        }),
+        Closed::Removed(sel, limit) => {
+            binary(&mut s, |s| {
+                s.ident(cs::root_key::NAME);
+            });
+            s.sql(" IN (SELECT ");
+            binary(&mut s, |s| {
+                s.sql("CAST(").list(m.primary_key);
+                s.sql(if DB::DIALECT == Dialect::Mysql {
+                    " AS CHAR)"
+                } else {
+                    " AS TEXT)"
+                });
+            });
+            s.sql(" FROM ").table(m.sql()).sql(" WHERE ");
+            s.cols(m.primary_key).sql(" IN ");
+            clauses::keys(&mut s, m, sel, limit, changesets());
+            s.sql(")");
+        }
+    }
+    s
+}
+
+/// `col = <value>`, byte for byte on every backend: MySQL/MariaDB compare text under the
+/// column's collation (case- and trailing-space-insensitive), so there both sides are also
+/// compared as binary strings.
+fn exact<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    col: &'static str,
+    value: impl Fn(&mut Stmt<'a, DB>),
+) {
+    s.sql("(").ident(col).sql(" = ");
+    value(s);
+    if DB::DIALECT == Dialect::Mysql {
+        s.sql(" AND ");
+        binary(s, |s| {
+            s.ident(col);
+        });
+        s.sql(" = ");
+        binary(s, &value);
+    }
+    s.sql(")");
+}
+
+/// On MySQL `CAST(CONVERT(<text> USING utf8mb4) AS BINARY)` (the bytes of its UTF-8 form, which
+/// never compare case- or pad-insensitively); elsewhere the text itself.
+fn binary<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, text: impl Fn(&mut Stmt<'a, DB>)) {
+    if DB::DIALECT == Dialect::Mysql {
+        s.sql("CAST(CONVERT(");
+        text(s);
+        s.sql(" USING utf8mb4) AS BINARY)");
+    } else {
+        text(s);
+    }
 }

@@ -18,7 +18,9 @@ mod remove;
 mod restore;
 mod soft_delete;
 
-pub(crate) use bookkeeping::{count_removed, deferred_counts, take_deferred, Taken};
+pub(crate) use bookkeeping::{
+    close_row_changesets, count_removed, deferred_counts, take_deferred, Closed, Taken,
+};
 pub(crate) use export::{export_rows, Pick, Tree};
 pub(crate) use read::changeset_keys;
 pub(crate) use remove::{

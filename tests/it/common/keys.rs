@@ -133,3 +133,12 @@ pub fn memo(id: i32) -> Memo {
         deletion_id: None,
     }
 }
+
+pub fn bill(id: i32) -> Bill {
+    Bill {
+        id,
+        member_id: 0,
+        amount: 0,
+        deleted_at: None,
+    }
+}
