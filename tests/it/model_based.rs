@@ -1,20 +1,29 @@
-//! Model-based property test of the cascade engine, on every enabled backend.
+//! Model-based property test of the cascade engine and its record, on every enabled backend.
 //!
 //! Each case builds a random forest over the test schema (authors → posts → comments,
 //! tags → post_tags ← posts, the self-referencing `categories` tree with shuffled ids, and a few
 //! `invoices` that protect posts, and members → threads → votes where votes also name their
-//! member through a `nullify` edge), then runs a random sequence of operations: soft delete of a
-//! row at any level, bulk `soft_delete_where`, restore by row and by changeset id (known,
-//! already restored, or unknown), hard delete, erase (by the data-protection officer, or refused
-//! by the members' rule), purge with a cutoff and a batch size, and plain inserts of live rows
-//! under any parent (live or hidden). Hard delete, erase and purge clear the member of the votes
-//! that survive their member.
+//! member through a `nullify` edge, and bills that protect their member: soft-deletable rows that
+//! record no changeset), then runs a random sequence of operations: soft delete of a row at any
+//! level, bulk `soft_delete_where`, restore by row and by changeset id (restorable, partly
+//! removed, emptied by removals, deferring rows to another changeset, already restored, or
+//! unknown), hard delete, erase (by the data-protection officer, or refused by the members'
+//! rule), purge with a cutoff and a batch size, removals of a row a changeset hides, soft deletes
+//! of the live parent of a hidden row, and plain inserts of live rows under any parent (live or
+//! hidden). Hard delete, erase and purge clear the member of the votes that survive their member.
 //!
-//! An in-memory reference model implements the documented semantics independently of the engine.
-//! After every step the database (every row of every table, and `soft_delete_changesets`) must
-//! equal the model exactly (and the erasure records too), and every return value (changeset record, restore report, removed
-//! counts, error variant) must be the one the model predicts. Failures shrink to a minimal
-//! replayable sequence (proptest), persisted in `tests/it/model_based*.proptest-regressions`.
+//! An in-memory reference model implements the documented semantics independently of the engine,
+//! the record included: per changeset the rows it hid plus those deferred to it
+//! (`rows_affected`), the hidden rows removed for good since (`rows_removed`), whether removals
+//! emptied it (`removed_at`) and whether it was restored. After every step the database (every
+//! row of every table, `soft_delete_changesets` and the erasure records) must equal the model
+//! exactly, and every return value (changeset record, restore report with its deferred rows and
+//! `already_removed`, removed counts, error variant with its `protect` counts) must be the one the
+//! model predicts. Then [`check_record`]: no operation left a live row under a hidden cascade
+//! parent, `Changeset::rows` lists what the model says for every changeset, the counts of every
+//! changeset not restored agree with the rows carrying its id, and the trash bin lists what the
+//! model's does. Failures shrink to a minimal replayable sequence (proptest), persisted in
+//! `tests/it/model_based*.proptest-regressions`.
 //!
 //! `PROPTEST_CASES` raises the case count (default 32 cases of up to 30 operations).
 //! Every test runs on the synchronous API and, with feature `async`, on the diesel-async
