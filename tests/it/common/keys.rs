@@ -99,6 +99,15 @@ pub fn vote(id: i32) -> Vote {
     }
 }
 
+pub fn bill(id: i32) -> Bill {
+    Bill {
+        id,
+        member_id: 0,
+        amount: 0,
+        deleted_at: None,
+    }
+}
+
 pub fn user(id: i64) -> User {
     User {
         id,
@@ -131,14 +140,5 @@ pub fn memo(id: i32) -> Memo {
         client_id: 0,
         deleted_at: None,
         deletion_id: None,
-    }
-}
-
-pub fn bill(id: i32) -> Bill {
-    Bill {
-        id,
-        member_id: 0,
-        amount: 0,
-        deleted_at: None,
     }
 }
