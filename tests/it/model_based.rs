@@ -1462,7 +1462,7 @@ fn check_record<D: Api>(
             let bill = cs.root_key.as_deref().and_then(|k| k.parse::<i32>().ok());
             if let Some(bill) = bill {
                 let row = after.rows.get(&(Tbl::Bills, bill));
-                if !row.is_some_and(|r| r.deleted_at.is_some()) {
+                if row.is_none_or(|r| r.deleted_at.is_none()) {
                     problems.push(format!(
                         "changeset {id} of bill {bill} is restorable, but the bill is not hidden"
                     ));
