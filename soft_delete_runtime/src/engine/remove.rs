@@ -161,7 +161,7 @@ async fn remove_tree<E: Exec>(
         protect::check_removal(e, meta, || seed.sel()).await?;
         let detach = meta.nullify.iter().map(|edge| Detach {
             parent: meta,
-            fk: edge.fk,
+            edge,
             sel: seed.sel(),
             limit: seed.limit(),
         });
@@ -208,7 +208,7 @@ async fn nullify_plan<E: Exec>(
             for edge in m.nullify {
                 let d = Detach {
                     parent: m,
-                    fk: edge.fk,
+                    edge,
                     sel: Sel::Mark(mdid, marks.at(k)),
                     limit: None,
                 };
@@ -243,15 +243,7 @@ async fn nullify<'a, E: Exec>(
     let Some(first) = detach.first() else {
         return Ok(());
     };
-    let edge = first
-        .parent
-        .nullify
-        .iter()
-        .find(|n| n.fk == first.fk)
-        .ok_or_else(|| SoftDeleteError::InvalidInput {
-            message: "internal: a nullify edge vanished from its table".to_owned(),
-        })?;
-    let (identity, table) = (edge.identity(), edge.table.get());
+    let (identity, table) = (first.edge.identity(), first.edge.table.get());
     let child = graph().table(identity);
     let marked = match (child.and_then(|c| c.deletion_id), marks) {
         (Some(did), Some(m)) => Some((did, m.at(0), m.floor())),

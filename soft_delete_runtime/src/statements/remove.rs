@@ -4,7 +4,7 @@ use super::builder::Stmt;
 use super::clauses::{self, Sel};
 use super::Edge;
 use crate::backend::SoftDeleteBackend;
-use crate::meta::{ProtectEdge, TableMeta};
+use crate::meta::{NullifyEdge, ProtectEdge, TableMeta};
 use crate::table_name::TableName;
 
 /// Marks the seed rows of a removal (up to `limit` of them): `UPDATE m SET did = mark WHERE pk
@@ -127,11 +127,10 @@ pub(crate) fn protected_hidden_by<'a, DB: SoftDeleteBackend>(
 }
 
 /// One set of parent rows whose children a `nullify` edge detaches: the rows `sel` picks of
-/// `parent` (up to `limit`), named by the child's column `fk`.
-#[derive(Clone, Copy)]
+/// `parent` (up to `limit`), named by the child's column `edge.fk`.
 pub(crate) struct Detach<'a, DB> {
     pub(crate) parent: &'static TableMeta,
-    pub(crate) fk: &'static str,
+    pub(crate) edge: &'static NullifyEdge,
     pub(crate) sel: Sel<'a, DB>,
     pub(crate) limit: Option<i64>,
 }
@@ -158,15 +157,15 @@ pub(crate) fn nullify_children<'a, DB: SoftDeleteBackend>(
 ) -> Stmt<'a, DB> {
     let mut columns: Vec<&'static str> = Vec::new();
     for d in detach {
-        if !columns.contains(&d.fk) {
-            columns.push(d.fk);
+        if !columns.contains(&d.edge.fk) {
+            columns.push(d.edge.fk);
         }
     }
     let mut s = clauses::update(child);
     for (i, fk) in columns.iter().enumerate() {
         s.sql(if i == 0 { " SET " } else { ", " });
         s.ident(fk).sql(" = CASE WHEN ");
-        names_any(&mut s, detach.iter().filter(|d| d.fk == *fk), child);
+        names_any(&mut s, detach.iter().filter(|d| d.edge.fk == *fk), child);
         s.sql(" THEN NULL ELSE ").ident(fk).sql(" END");
     }
     s.sql(" WHERE (");
@@ -201,7 +200,7 @@ fn names_any<'d, 'a: 'd, DB: SoftDeleteBackend>(
         if i > 0 {
             s.sql(" OR ");
         }
-        s.ident(d.fk).sql(" IN ");
+        s.ident(d.edge.fk).sql(" IN ");
         clauses::keys(s, d.parent, d.sel, d.limit, child);
     }
 }
