@@ -99,15 +99,20 @@ where
     }
 }
 
+/// MySQL's expression for the UTF-8 bytes of a text `e`: `UTF8_BYTES.0`, `e`, `UTF8_BYTES.1`,
+/// i.e. `CAST(CONVERT(<e> USING utf8mb4) AS BINARY)`. Also written by the engine's own
+/// statements (`statements::clauses::exact`).
+pub(crate) const UTF8_BYTES: (&str, &str) = ("CAST(CONVERT(", " USING utf8mb4) AS BINARY)");
+
 /// MySQL: `CAST(CONVERT(<e> USING utf8mb4) AS BINARY)`, the UTF-8 bytes of `e`.
 fn utf8_bytes<'b, DB, E>(e: &'b E, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
 where
     DB: SoftDeleteBackend,
     E: QueryFragment<DB>,
 {
-    out.push_sql("CAST(CONVERT(");
+    out.push_sql(UTF8_BYTES.0);
     e.walk_ast(out.reborrow())?;
-    out.push_sql(" USING utf8mb4) AS BINARY)");
+    out.push_sql(UTF8_BYTES.1);
     Ok(())
 }
 

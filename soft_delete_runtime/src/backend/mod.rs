@@ -6,7 +6,7 @@
 //! instantiated per backend by `backend_ops!`, because the `FromSql`/`ToSql` bounds they need can
 //! only be proved for a concrete backend.
 
-mod exact;
+pub(crate) mod exact;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]

@@ -11,9 +11,9 @@ use crate::error::SoftDeleteError;
 use crate::meta::MarkerKind;
 use crate::registry::graph;
 use crate::schema::soft_delete_changesets;
-use crate::statements::catalog;
+use crate::statements::{bookkeeping, catalog};
 use crate::table::{CascadeTarget, SoftDeleteTable};
-use crate::table_name::{TableName, TableRef};
+use crate::table_name::TableName;
 
 /// The `CREATE TABLE` for `soft_delete_changesets` on `dialect` (idempotent).
 ///
@@ -151,8 +151,8 @@ pub(crate) async fn install_on<E: engine::Exec>(e: &mut E) -> Result<(), SoftDel
     let dialect = <E::Backend as SoftDeleteBackend>::DIALECT;
     e.batch_execute(changeset_table_sql(dialect)).await?;
     e.batch_execute(erasure_table_sql(dialect)).await?;
-    static CHANGESETS: TableRef = TableRef::of::<soft_delete_changesets::table>();
-    let has = catalog::column_exists::<E::Backend>(CHANGESETS.get(), "removed_at");
+    let removed_at = <soft_delete_changesets::removed_at as diesel::Column>::NAME;
+    let has = catalog::column_exists::<E::Backend>(bookkeeping::changesets(), removed_at);
     if e.load_scalar(&has).await? == 0 {
         e.batch_execute(changeset_table_upgrade_sql(dialect))
             .await?;

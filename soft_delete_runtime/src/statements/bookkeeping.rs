@@ -22,7 +22,8 @@ use crate::time::Instant;
 /// `soft_delete_changesets`, named as Diesel names it.
 static CHANGESETS: TableRef = TableRef::of::<cs::table>();
 
-fn changesets() -> &'static TableName {
+/// `soft_delete_changesets`, named as Diesel names it (also for `migration::install`).
+pub(crate) fn changesets() -> &'static TableName {
     CHANGESETS.get()
 }
 
@@ -269,7 +270,7 @@ pub(crate) enum Closed<'a, DB> {
 /// `UPDATE soft_delete_changesets SET restored_at = at, restored_by = actor | removed_at = at,
 /// rows_removed = rows_affected WHERE root_table = <m> AND restored_at IS NULL AND removed_at IS
 /// NULL AND root_key = key | root_key IN (SELECT CAST(pk AS TEXT) FROM m WHERE pk IN <keys>)`.
-/// Text is compared byte for byte on MySQL too (see [`exact`]).
+/// Text is compared byte for byte on MySQL too (see [`clauses::exact`]).
 pub(crate) fn close_row_changesets<'a, DB: SoftDeleteBackend>(
     m: &'static TableMeta,
     closed: Closed<'a, DB>,
@@ -295,7 +296,7 @@ pub(crate) fn close_row_changesets<'a, DB: SoftDeleteBackend>(
         }
     }
     s.sql(" WHERE ");
-    exact(&mut s, cs::root_table::NAME, |s| {
+    clauses::exact(&mut s, cs::root_table::NAME, |s| {
         s.text(m.identity());
     });
     s.sql(" AND ")
@@ -303,15 +304,15 @@ pub(crate) fn close_row_changesets<'a, DB: SoftDeleteBackend>(
         .sql(" IS NULL AND ");
     s.ident(cs::removed_at::NAME).sql(" IS NULL AND ");
     match closed {
-        Closed::Restored { key, .. } => exact(&mut s, cs::root_key::NAME, |s| {
+        Closed::Restored { key, .. } => clauses::exact(&mut s, cs::root_key::NAME, |s| {
             s.text(key);
         }),
         Closed::Removed(sel, limit) => {
-            binary(&mut s, |s| {
+            clauses::utf8_bytes(&mut s, |s| {
                 s.ident(cs::root_key::NAME);
             });
             s.sql(" IN (SELECT ");
-            binary(&mut s, |s| {
+            clauses::utf8_bytes(&mut s, |s| {
                 s.sql("CAST(").list(m.primary_key);
                 s.sql(if DB::DIALECT == Dialect::Mysql {
                     " AS CHAR)"
@@ -326,37 +327,4 @@ pub(crate) fn close_row_changesets<'a, DB: SoftDeleteBackend>(
         }
     }
     s
-}
-
-/// `col = <value>`, byte for byte on every backend: MySQL/MariaDB compare text under the
-/// column's collation (case- and trailing-space-insensitive), so there both sides are also
-/// compared as binary strings.
-fn exact<'a, DB: SoftDeleteBackend>(
-    s: &mut Stmt<'a, DB>,
-    col: &'static str,
-    value: impl Fn(&mut Stmt<'a, DB>),
-) {
-    s.sql("(").ident(col).sql(" = ");
-    value(s);
-    if DB::DIALECT == Dialect::Mysql {
-        s.sql(" AND ");
-        binary(s, |s| {
-            s.ident(col);
-        });
-        s.sql(" = ");
-        binary(s, &value);
-    }
-    s.sql(")");
-}
-
-/// On MySQL `CAST(CONVERT(<text> USING utf8mb4) AS BINARY)` (the bytes of its UTF-8 form, which
-/// never compare case- or pad-insensitively); elsewhere the text itself.
-fn binary<'a, DB: SoftDeleteBackend>(s: &mut Stmt<'a, DB>, text: impl Fn(&mut Stmt<'a, DB>)) {
-    if DB::DIALECT == Dialect::Mysql {
-        s.sql("CAST(CONVERT(");
-        text(s);
-        s.sql(" USING utf8mb4) AS BINARY)");
-    } else {
-        text(s);
-    }
 }

@@ -4,6 +4,7 @@
 use crate::key::RowFilter;
 
 use super::builder::Stmt;
+use crate::backend::exact::UTF8_BYTES;
 use crate::backend::{Dialect, SoftDeleteBackend};
 use crate::meta::{MarkerKind, TableMeta};
 use crate::table_name::TableName;
@@ -209,4 +210,41 @@ pub(crate) fn delete_from<'a, DB: SoftDeleteBackend>(table: &'static TableName) 
     let mut s = Stmt::new();
     s.sql("DELETE FROM ").table(table).sql(" WHERE ");
     s
+}
+
+/// `(col = <value>)`, byte for byte on every backend: on MySQL/MariaDB, which compare text
+/// under the column's collation (case- and trailing-space-insensitive), both sides are also
+/// compared as their UTF-8 bytes — the rendering of `backend::exact::exact_eq`, for statements
+/// built as a [`Stmt`].
+pub(crate) fn exact<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    col: &'static str,
+    value: impl Fn(&mut Stmt<'a, DB>),
+) {
+    s.sql("(").ident(col).sql(" = ");
+    value(s);
+    if DB::DIALECT == Dialect::Mysql {
+        s.sql(" AND ");
+        utf8_bytes(s, |s| {
+            s.ident(col);
+        });
+        s.sql(" = ");
+        utf8_bytes(s, &value);
+    }
+    s.sql(")");
+}
+
+/// On MySQL the UTF-8 bytes of `text` ([`UTF8_BYTES`], which never compare case- or
+/// pad-insensitively); elsewhere the text itself.
+pub(crate) fn utf8_bytes<'a, DB: SoftDeleteBackend>(
+    s: &mut Stmt<'a, DB>,
+    text: impl Fn(&mut Stmt<'a, DB>),
+) {
+    if DB::DIALECT == Dialect::Mysql {
+        s.sql(UTF8_BYTES.0);
+        text(s);
+        s.sql(UTF8_BYTES.1);
+    } else {
+        text(s);
+    }
 }
